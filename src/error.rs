@@ -1,0 +1,73 @@
+//! Exit codes, in one place.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | every record valid (for `diff`: no difference) |
+//! | 1 | a record is invalid or unreadable (for `diff`: the inputs differ) |
+//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled |
+//!
+//! A closed output pipe (`leadcheck … | head`) ends the run quietly with 0.
+
+use std::process::ExitCode;
+
+/// The outcome of a run, from best to worst; combining two keeps the worse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Everything checked out.
+    Ok,
+    /// Something was found: an invalid or unreadable record, a difference.
+    Found,
+    /// The job could not be done.
+    Error,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::Found => 1,
+            Outcome::Error => 2,
+        }
+    }
+
+    pub fn worst(self, other: Outcome) -> Outcome {
+        self.max(other)
+    }
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        ExitCode::from(o.code())
+    }
+}
+
+/// An error that stops the run with exit code 2 (`anyhow` carries it with context).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_documented_ones() {
+        assert_eq!(Outcome::Ok.code(), 0);
+        assert_eq!(Outcome::Found.code(), 1);
+        assert_eq!(Outcome::Error.code(), 2);
+        assert_eq!(Outcome::Found.worst(Outcome::Ok), Outcome::Found);
+        assert_eq!(Outcome::Found.worst(Outcome::Error), Outcome::Error);
+    }
+
+    #[test]
+    fn broken_pipe_is_recognised_through_context() {
+        let err = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("writing output");
+        assert!(is_broken_pipe(&err));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+}

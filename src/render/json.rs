@@ -1,0 +1,86 @@
+//! Machine output for `validate --format json`: one JSON object per record, one per line.
+//!
+//! ```json
+//! {"input":"samples/x.json","record":1,"line":1,"column":1,"offset":0,"status":"invalid",
+//!  "valid":false,"lead_id":153928,"errors":[{"pointer":"/lead_id","line":3,"column":12,
+//!  "keyword":"type","message":"…","schema_path":"/allOf/0/$ref/properties/lead_id/type"}]}
+//! ```
+//! `schema_path` is left out for `--strict`'s unknown fields. An unreadable record has `"status":"unreadable"` and one error whose `pointer` is null
+//! and whose `keyword` is `"unreadable"`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::validate::{Checked, Status, Violation};
+
+/// The JSON object of one record (fields in this order).
+#[derive(Debug, Serialize)]
+pub struct RecordJson<'a> {
+    pub input: &'a str,
+    pub record: u64,
+    pub line: u64,
+    pub column: u64,
+    pub offset: u64,
+    pub status: &'a Status,
+    pub valid: bool,
+    pub lead_id: Option<&'a serde_json::Value>,
+    pub errors: Vec<ErrorJson<'a>>,
+}
+
+/// One error of a record: a violation, or what made the record unreadable.
+#[derive(Debug, Serialize)]
+pub struct ErrorJson<'a> {
+    pub pointer: Option<&'a str>,
+    pub line: u64,
+    pub column: u64,
+    pub keyword: &'a str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_path: Option<&'a str>,
+}
+
+impl<'a> From<&'a Violation> for ErrorJson<'a> {
+    fn from(v: &'a Violation) -> Self {
+        ErrorJson {
+            pointer: Some(&v.pointer),
+            line: v.at.line,
+            column: v.at.column,
+            keyword: &v.keyword,
+            message: &v.message,
+            schema_path: (!v.schema_path.is_empty()).then_some(v.schema_path.as_str()),
+        }
+    }
+}
+
+impl<'a> From<&'a Checked> for RecordJson<'a> {
+    fn from(c: &'a Checked) -> Self {
+        let errors = match &c.unreadable {
+            Some((at, message)) => vec![ErrorJson {
+                pointer: None,
+                line: at.line,
+                column: at.column,
+                keyword: "unreadable",
+                message,
+                schema_path: None,
+            }],
+            None => c.violations.iter().map(ErrorJson::from).collect(),
+        };
+        RecordJson {
+            input: &c.origin.input,
+            record: c.origin.record,
+            line: c.origin.start.line,
+            column: c.origin.start.column,
+            offset: c.origin.offset,
+            status: &c.status,
+            valid: c.status == Status::Valid,
+            lead_id: c.lead_id.as_ref(),
+            errors,
+        }
+    }
+}
+
+pub fn write_checked(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &RecordJson::from(checked))?;
+    out.write_all(b"\n")
+}

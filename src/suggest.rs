@@ -1,0 +1,78 @@
+//! "Did you mean …?" for near misses: `"Chatt"` → `"Chat"`, `lead_sorce` → `lead_source`.
+
+/// The candidate closest to `word`, if it is close enough to be what was meant: the same
+/// word in another case, or within an edit distance of about a third of its length.
+pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = word.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        if candidate == word {
+            continue;
+        }
+        let distance = if candidate.to_lowercase() == lower {
+            0
+        } else {
+            damerau_levenshtein(&lower, &candidate.to_lowercase())
+        };
+        let limit = (candidate.chars().count().max(word.chars().count()) / 3).clamp(1, 3);
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Edit distance counting insertions, deletions, substitutions and adjacent swaps.
+fn damerau_levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let types = ["Chat", "Phone Call", "Web Form"];
+        assert_eq!(closest("Chatt", types), Some("Chat"));
+        assert_eq!(closest("chat", types), Some("Chat"));
+        assert_eq!(closest("Phone call", types), Some("Phone Call"));
+        assert_eq!(closest("Webform", types), Some("Web Form"));
+        assert_eq!(closest("Fax", types), None);
+        assert_eq!(closest("Chat", types), None);
+        assert_eq!(
+            closest("lead_sorce", ["lead_source", "lead_score"]),
+            Some("lead_source")
+        );
+        assert_eq!(
+            closest("In Progess", ["In Progress", "Completed"]),
+            Some("In Progress")
+        );
+        assert_eq!(damerau_levenshtein("ab", "ba"), 1);
+    }
+}
