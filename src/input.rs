@@ -277,7 +277,7 @@ impl<R: Read> Reader<R> {
             self.pos = 0;
         }
         // Grow geometrically so a large record is re-parsed only a few times.
-        let want = BLOCK.max(self.buf.len());
+        let want = BLOCK.max(self.buf.len().min(MAX_RECORD_BYTES));
         let old = self.buf.len();
         self.buf.resize(old + want, 0);
         let mut filled = old;
@@ -378,6 +378,11 @@ impl<R: Read> Reader<R> {
                         self.fill()?;
                         continue;
                     }
+                    if used > MAX_RECORD_BYTES {
+                        let origin = self.origin();
+                        self.consume_to(self.pos + used);
+                        return Ok(Some(Item::Unreadable(oversized(origin))));
+                    }
                     let raw = rest[..used].to_vec();
                     let origin = self.origin();
                     self.consume_to(self.pos + used);
@@ -436,17 +441,8 @@ impl<R: Read> Reader<R> {
 
     fn oversized(&mut self) -> io::Result<Item> {
         let origin = self.origin();
-        let at = origin.start;
-        let unreadable = Unreadable {
-            origin,
-            at,
-            message: format!(
-                "record larger than {} MiB: skipped (a lead payload is a few kilobytes)",
-                MAX_RECORD_BYTES >> 20
-            ),
-        };
         self.resume_after(self.pos)?;
-        Ok(Item::Unreadable(unreadable))
+        Ok(Item::Unreadable(oversized(origin)))
     }
 
     /// Consumes input up to the first line start after `from` (an index into `buf`, at or
@@ -505,6 +501,18 @@ impl<R: Read> Iterator for Reader<R> {
                 Some(Err(e))
             }
         }
+    }
+}
+
+/// A record over [`MAX_RECORD_BYTES`]: reported, not held in memory.
+fn oversized(origin: Origin) -> Unreadable {
+    Unreadable {
+        at: origin.start,
+        origin,
+        message: format!(
+            "record larger than {} MiB: skipped (a lead payload is a few kilobytes)",
+            MAX_RECORD_BYTES >> 20
+        ),
     }
 }
 

@@ -161,6 +161,14 @@ pub fn check(schema: &Schema, record: &Record, options: Options) -> Checked {
     // both `pattern` and `format` is one problem).
     violations.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.pointer.cmp(&b.pointer)));
     violations.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
+    // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
+    // (the common schema's list of lead types) has one problem: keep the narrower statement.
+    let consts: Vec<String> = violations
+        .iter()
+        .filter(|v| v.keyword == "const")
+        .map(|v| v.pointer.clone())
+        .collect();
+    violations.retain(|v| v.keyword != "enum" || !consts.contains(&v.pointer));
     Checked {
         origin: record.origin.clone(),
         status: if violations.is_empty() {
@@ -340,7 +348,6 @@ mod tests {
             [
                 r#"1:13 /lead_id type: expected an integer, found string "153928""#,
                 r#"1:36 /lead_type const: not a chat lead: expected "Chat", found string "Chatt"; did you mean "Chat"?"#,
-                r#"1:36 /lead_type enum: expected one of "Chat", "Phone Call", "Web Form", "Transaction", "Text Message", "Email", "Event", "Appointment", "Other", found string "Chatt"; did you mean "Chat"?"#,
                 r#"1:53 /spam type: expected a boolean, found string "no""#,
             ]
         );

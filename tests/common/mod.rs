@@ -1,0 +1,55 @@
+//! Shared helpers for the integration tests: every test runs the real `leadcheck` binary
+//! in a scrubbed environment, from the crate root, so results do not depend on the shell.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// `leadcheck` with the colour variables cleared and the crate root as working directory.
+pub fn leadcheck() -> Command {
+    let mut cmd = Command::cargo_bin("leadcheck").expect("the leadcheck binary");
+    cmd.current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("TERM")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus/NAME` when it exists (tests that need it skip, saying so, otherwise).
+pub fn corpus(name: &str) -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus").join(name);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent", dir.display());
+        None
+    }
+}
+
+/// Output as UTF-8 text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Each line of `stdout` parsed as one JSON value.
+pub fn json_lines(bytes: &[u8]) -> Vec<serde_json::Value> {
+    text(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// A sample's path relative to the crate root.
+pub fn sample(rel: &str) -> String {
+    let p = Path::new("samples").join(rel);
+    assert!(root().join(&p).exists(), "missing sample {}", p.display());
+    p.display().to_string()
+}

@@ -1,0 +1,9 @@
+//! The README's examples, run as written (trycmd): what the README shows is what the binary
+//! prints. `TRYCMD=overwrite cargo test --test readme` updates them after a deliberate change.
+
+#[test]
+fn readme_examples() {
+    trycmd::TestCases::new()
+        .env("NO_COLOR", "1")
+        .case("README.md");
+}
