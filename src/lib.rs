@@ -14,6 +14,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod commands;
 pub mod error;
 pub mod input;
 pub mod position;
