@@ -82,6 +82,11 @@ pub struct ValidateArgs {
     /// Print nothing; only the exit status tells the result.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Threads that parse and check records (default: one per core). Output is in input
+    /// order whatever the number.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[cfg(test)]

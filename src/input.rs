@@ -261,6 +261,40 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// A reader that starts in the middle of an input: at position `at`, byte `offset`,
+    /// after `records` records (so the numbering goes on and an empty rest is no error).
+    pub fn resume(name: Arc<str>, src: R, at: LineCol, offset: u64, records: u64) -> Reader<R> {
+        Reader {
+            at,
+            base: offset,
+            records,
+            ..Reader::new(name, src)
+        }
+    }
+
+    /// The source being read.
+    pub fn get_ref(&self) -> &R {
+        &self.src
+    }
+
+    /// The source being read, mutably (what the reader buffered stays valid).
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.src
+    }
+
+    /// Records read so far (including the ones a resumed reader started after).
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Skips whitespace and tells where the next record starts (its position and byte
+    /// offset), or `None` at the end of the input.
+    pub fn next_start(&mut self) -> io::Result<Option<(LineCol, u64)>> {
+        Ok(self
+            .skip_ws()?
+            .then(|| (self.at, self.base + self.pos as u64)))
+    }
+
     /// Where reading has got to (for an I/O error that stops it).
     pub fn position(&self) -> LineCol {
         self.at
@@ -324,11 +358,12 @@ impl<R: Read> Reader<R> {
     /// of the input.
     fn skip_ws(&mut self) -> io::Result<bool> {
         loop {
-            if self.base == 0 && self.pos == 0 && self.buf.len() < 3 && !self.eof {
+            let at_start = self.base == 0 && self.pos == 0 && self.records == 0;
+            if at_start && self.buf.len() < 3 && !self.eof {
                 self.fill()?;
                 continue;
             }
-            if self.base == 0 && self.pos == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            if at_start && self.buf.starts_with(b"\xEF\xBB\xBF") {
                 self.pos = 3; // the BOM is not a character of the text
             }
             let rest = &self.buf[self.pos..];

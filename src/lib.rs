@@ -17,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod input;
+pub mod pipeline;
 pub mod position;
 pub mod render;
 pub mod run;

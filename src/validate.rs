@@ -124,13 +124,29 @@ fn unreadable(u: Unreadable) -> Checked {
 
 /// Checks one record against the schema and reports every violation.
 pub fn check(schema: &Schema, record: &Record, options: Options) -> Checked {
-    let value = &record.value;
+    check_parts(schema, &record.origin, &record.value, &record.raw, options)
+}
+
+/// [`check`] on the parts of a record: its origin, its value and its own text (`raw`, from
+/// which violations are positioned; only read for an invalid record).
+pub fn check_parts(
+    schema: &Schema,
+    origin: &Origin,
+    value: &Value,
+    raw: &[u8],
+    options: Options,
+) -> Checked {
+    let position_of = |pointer: &str| {
+        origin
+            .start
+            .advance(&raw[..crate::position::locate(raw, pointer)])
+    };
     let mut violations = Vec::new();
     if !schema.validator().is_valid(value) {
         for error in schema.validator().iter_errors(value) {
             let pointer = error.instance_path().as_str().to_string();
             violations.push(Violation {
-                at: record.position_of(&pointer),
+                at: position_of(&pointer),
                 keyword: error.kind().keyword().to_string(),
                 message: message(schema, &error),
                 schema_path: error.evaluation_path().as_str().to_string(),
@@ -149,7 +165,7 @@ pub fn check(schema: &Schema, record: &Record, options: Options) -> Checked {
                 message.push_str(&format!("; did you mean {}?", quote(s)));
             }
             violations.push(Violation {
-                at: record.position_of(&pointer),
+                at: position_of(&pointer),
                 keyword: "unknown-field".into(),
                 message,
                 schema_path: String::new(),
@@ -170,7 +186,7 @@ pub fn check(schema: &Schema, record: &Record, options: Options) -> Checked {
         .collect();
     violations.retain(|v| v.keyword != "enum" || !consts.contains(&v.pointer));
     Checked {
-        origin: record.origin.clone(),
+        origin: origin.clone(),
         status: if violations.is_empty() {
             Status::Valid
         } else {

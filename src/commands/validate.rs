@@ -4,11 +4,12 @@ use anyhow::Result;
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::Outcome;
-use crate::input::{self, Reader};
+use crate::input;
+use crate::pipeline::{self, Event};
 use crate::render;
 use crate::run::Streams;
 use crate::schema::Schema;
-use crate::validate::{self, Options, Tally};
+use crate::validate::{Options, Tally};
 
 /// `leadcheck validate`.
 pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
@@ -36,61 +37,34 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             render::text::write_input_error(s.err, s.err_palette, &e.name, None, &e.message)?;
         }
     }
-    for input in inputs {
-        tally.inputs += 1;
-        let source = match input.open() {
-            Ok(source) => source,
-            Err(e) => {
+    let jobs = args.jobs.map_or_else(pipeline::default_jobs, usize::from);
+    pipeline::check_inputs(inputs, &schema, options, jobs, &mut |event| {
+        match event {
+            Event::Input(_) => tally.inputs += 1,
+            Event::InputError { name, at, message } => {
                 tally.failed_inputs += 1;
                 if !quiet {
-                    let message = format!("cannot open: {}", input::io_message(&e));
-                    render::text::write_input_error(
-                        s.err,
-                        s.err_palette,
-                        &input.name,
-                        None,
-                        &message,
-                    )?;
+                    render::text::write_input_error(s.err, s.err_palette, &name, at, &message)?;
                 }
-                continue;
             }
-        };
-        let mut reader = Reader::new(input.name.clone(), source);
-        while let Some(item) = reader.next() {
-            let item = match item {
-                Ok(item) => item,
-                Err(e) => {
-                    tally.failed_inputs += 1;
-                    if !quiet {
-                        let message = format!("cannot read: {}", input::io_message(&e));
-                        let at = Some(reader.position());
-                        render::text::write_input_error(
-                            s.err,
-                            s.err_palette,
-                            &input.name,
-                            at,
-                            &message,
-                        )?;
+            Event::Checked(checked) => {
+                tally.add(&checked);
+                if quiet {
+                    return Ok(());
+                }
+                match args.format {
+                    ValidateFormat::Text => {
+                        render::text::write_checked(s.out, s.out_palette, &checked)?
                     }
-                    break;
+                    ValidateFormat::Json => render::json::write_checked(s.out, &checked)?,
                 }
-            };
-            let checked = validate::check_item(&schema, item, options);
-            tally.add(&checked);
-            if quiet {
-                continue;
-            }
-            match args.format {
-                ValidateFormat::Text => {
-                    render::text::write_checked(s.out, s.out_palette, &checked)?
+                if s.flush_each {
+                    s.out.flush()?;
                 }
-                ValidateFormat::Json => render::json::write_checked(s.out, &checked)?,
-            }
-            if s.flush_each {
-                s.out.flush()?;
             }
         }
-    }
+        Ok(())
+    })?;
     s.out.flush()?;
     if !quiet {
         writeln!(s.err, "{}", render::text::summary(s.err_palette, &tally))?;

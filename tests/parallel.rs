@@ -1,0 +1,115 @@
+//! The parallel pipeline gives exactly the records, numbers, positions and errors of the
+//! sequential reader (`-j 1`), whatever the number of threads and however the input is cut.
+
+mod common;
+
+use common::{leadcheck, text};
+
+/// A capture that exercises every way the fast path can fall back: pretty-printed records,
+/// several values on a line, malformed and truncated lines, CRLF, blank lines, a BOM, a line
+/// longer than a chunk, records spanning chunk boundaries. Over 1 MiB, so it is chunked.
+fn tricky_capture() -> Vec<u8> {
+    let official =
+        std::fs::read_to_string(common::root().join("samples/chat-in-progress.json")).unwrap();
+    let compact =
+        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&official).unwrap())
+            .unwrap();
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut n = 0;
+    while out.len() < 5 << 20 {
+        n += 1;
+        let line = compact.replacen("153928", &n.to_string(), 1);
+        match n % 97 {
+            3 => out.extend_from_slice(official.replacen("153928", &n.to_string(), 1).as_bytes()),
+            5 => out.extend_from_slice(b"[][]{\"lead_id\": 1}\n"),
+            7 => out.extend_from_slice(format!("{}\n", &line[..line.len() / 2]).as_bytes()),
+            11 => out.extend_from_slice(b"{\"lead_id\": \"x\", \"lead_type\": \"Chat\"}\r\n\r\n\n"),
+            13 => out.extend_from_slice(
+                b"   \t{\"lead_id\": 2, \"lead_type\": \"Chat\", \"spam\": fals}\n",
+            ),
+            17 => out.extend_from_slice(format!("{line} {line}\n").as_bytes()),
+            19 => out.extend_from_slice(b"{\"lead_id\": 3,\n  \"lead_type\": \"Chat\"}\n"),
+            23 => out.extend_from_slice(b"junk junk\n\x00\xff\n"),
+            29 if n == 29 => {
+                let long = "z".repeat(1_500_000);
+                out.extend_from_slice(format!("{{\"lead_id\": 4, \"lead_type\": \"Chat\", \"notes\": \"{long}\", \"spam\": 1}}\n").as_bytes());
+            }
+            _ => {
+                out.extend_from_slice(line.as_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+    out.extend_from_slice(&compact.as_bytes()[..100]); // truncated at the very end
+    out
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> (String, String, Option<i32>) {
+    let mut cmd = leadcheck();
+    cmd.args(args);
+    if let Some(data) = stdin {
+        cmd.write_stdin(data.to_vec());
+    }
+    let out = cmd.output().unwrap();
+    (text(&out.stdout), text(&out.stderr), out.status.code())
+}
+
+#[test]
+fn parallel_output_is_the_sequential_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capture.jsonl");
+    let data = tricky_capture();
+    std::fs::write(&path, &data).unwrap();
+    let path = path.to_str().unwrap();
+    for format in ["json", "text"] {
+        let reference = run(&["validate", "--format", format, "-j", "1", path], None);
+        assert_eq!(reference.2, Some(1));
+        assert!(reference.1.contains(" unreadable"), "{}", reference.1);
+        let records: u64 = reference.1.split(' ').next().unwrap().parse().unwrap();
+        assert!(records > 1500, "{}", reference.1);
+        for jobs in ["2", "3", "8"] {
+            let parallel = run(&["validate", "--format", format, "-j", jobs, path], None);
+            assert!(
+                parallel.0 == reference.0,
+                "-j {jobs} --format {format}: stdout differs"
+            );
+            assert_eq!(parallel.1, reference.1, "-j {jobs}");
+            assert_eq!(parallel.2, reference.2);
+        }
+    }
+    // stdin is always chunked: same records, named <stdin>.
+    let reference = run(&["validate", "--format", "json", "-j", "1", path], None);
+    let piped = run(
+        &["validate", "--format", "json", "-j", "2", "-"],
+        Some(&data),
+    );
+    assert_eq!(piped.0, reference.0.replace(path, "<stdin>"));
+    assert_eq!(piped.1, reference.1);
+}
+
+#[test]
+fn many_files_keep_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let body = if i % 7 == 0 {
+            format!("{{\"lead_id\": \"{i}\", \"lead_type\": \"Chat\"}}")
+        } else if i % 11 == 0 {
+            String::new()
+        } else {
+            format!("{{\"lead_id\": {i}, \"lead_type\": \"Chat\"}}")
+        };
+        std::fs::write(dir.path().join(format!("lead-{i:04}.json")), body).unwrap();
+    }
+    let d = dir.path().to_str().unwrap();
+    let one = run(&["validate", "--format", "json", "-j", "1", d], None);
+    let two = run(&["validate", "--format", "json", "-j", "2", d], None);
+    assert_eq!(one, two);
+    let inputs: Vec<String> = common::json_lines(one.0.as_bytes())
+        .iter()
+        .map(|r| r["input"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = inputs.clone();
+    sorted.sort();
+    assert_eq!(inputs, sorted);
+    assert_eq!(inputs.len(), 300);
+}
