@@ -64,6 +64,22 @@ pub fn keys_in_order(tree: &Node<'_>, field: Option<&str>) -> Vec<String> {
     keys
 }
 
+/// The raw text of the scalar that `pointer` names (the last member of a duplicated key).
+pub fn scalar_at<'t>(tree: &'t Node<'_>, pointer: &str) -> Option<&'t [u8]> {
+    let mut node = tree;
+    for token in crate::position::pointer_tokens(pointer) {
+        node = match node {
+            Node::Object(members) => &members.iter().rev().find(|(k, _)| key_text(k) == token)?.1,
+            Node::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            Node::Scalar(_) => return None,
+        };
+    }
+    match node {
+        Node::Scalar(raw) => Some(raw),
+        _ => None,
+    }
+}
+
 /// Sorts the members of every object by key (stably: duplicate keys keep their order).
 pub fn sort_keys(node: &mut Node<'_>) {
     match node {

@@ -89,6 +89,10 @@ impl Stats {
             match object.get(key) {
                 None => "(absent)".into(),
                 Some(Value::String(s)) if s.is_empty() => "\"\"".into(),
+                // A string that reads like another JSON value keeps its quotes ("false").
+                Some(Value::String(s)) if serde_json::from_str::<Value>(s).is_ok() => {
+                    Value::from(s.as_str()).to_string()
+                }
                 Some(Value::String(s)) => s.clone(),
                 Some(other) => other.to_string(),
             }

@@ -145,6 +145,9 @@ pub struct Field {
     /// A warning about this value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// A number as it was written (`1.50`, `1e3`), for the text card.
+    #[serde(skip)]
+    pub written: Option<String>,
 }
 
 impl Field {
@@ -154,7 +157,28 @@ impl Field {
             pointer: Some(pointer),
             value: value.clone(),
             warning: None,
+            written: None,
         }
+    }
+
+    /// The value as a person reads it; a number as it was written.
+    pub fn text(&self) -> String {
+        match &self.written {
+            Some(w) => w.clone(),
+            None => plain(&self.value),
+        }
+    }
+}
+
+/// The card of an unreadable record: its verdict and nothing else (a table row).
+pub fn unreadable(checked: &Checked) -> Card {
+    Card {
+        origin: checked.origin.clone(),
+        status: checked.status.clone(),
+        violations: Vec::new(),
+        lead_id: None,
+        warnings: Vec::new(),
+        sections: Vec::new(),
     }
 }
 
@@ -255,6 +279,7 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
                 pointer: None,
                 value: Value::Array(present),
                 warning: None,
+                written: None,
             };
             fields.push(("attribution", field));
         }
@@ -263,6 +288,15 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
         if section_of(&key) == "other" {
             let p = format!("/{}", escape_token(&key));
             fields.push(("other", Field::new(key.clone(), p, &v)));
+        }
+    }
+    for (_, field) in &mut fields {
+        if field.value.is_number()
+            && let Some(p) = &field.pointer
+            && let Some(raw) = crate::fmt::scalar_at(&tree, p)
+            && serde_json::from_slice::<Value>(raw).is_ok_and(|v| v == field.value)
+        {
+            field.written = Some(String::from_utf8_lossy(raw).into_owned());
         }
     }
     for (name, title) in SECTIONS {

@@ -28,8 +28,15 @@ pub fn run(args: &ShowArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     validate::check_item(&schema, Item::Unreadable(u), Options::default());
                 tally.add(&checked);
                 render::text::write_checked(s.err, s.err_palette, &checked)?;
-                if args.format == OutputFormat::Json {
-                    render::card::write_unreadable_json(s.out, &checked)?;
+                match (&mut table, args.format) {
+                    (Some(table), _) => {
+                        let row = summary::row(&summary::unreadable(&checked));
+                        table.push(s.out, s.out_palette, row)?;
+                    }
+                    (None, OutputFormat::Json) => {
+                        render::card::write_unreadable_json(s.out, &checked)?
+                    }
+                    (None, OutputFormat::Text) => {}
                 }
                 return Ok(());
             }

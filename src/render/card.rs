@@ -80,7 +80,7 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
             let pad = (label_width + 2)
                 .saturating_sub(label.chars().count())
                 .max(2);
-            let value = plain(&field.value);
+            let value = field.text();
             let avail = width.saturating_sub(4 + label_width).max(20);
             let mut lines = wrap(&value, avail);
             if let Some(w) = &field.warning {
@@ -253,8 +253,14 @@ fn fit(rows: &[&Row], width: usize) -> Vec<usize> {
         }
     }
     let gaps = Table::GAP.len() * (COLUMNS.len() - 1);
-    // The free-text columns (source / medium, contact) give way first, then the widest.
-    for (candidates, floor) in [(&[5usize, 6][..], 12), (&[0, 1, 2, 3, 4, 5, 6, 7][..], 5)] {
+    // The free-text columns (source / medium, contact) give way first, then the others but
+    // the time and the verdict, then all of them.
+    let phases: [(&[usize], usize); 3] = [
+        (&[5, 6], 12),
+        (&[1, 2, 3, 4, 5, 6], 6),
+        (&[0, 1, 2, 3, 4, 5, 6, 7], 3),
+    ];
+    for (candidates, floor) in phases {
         while widths.iter().sum::<usize>() + gaps > width {
             let Some(&i) = candidates
                 .iter()
