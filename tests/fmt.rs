@@ -6,7 +6,7 @@ use common::{json_lines, leadcheck, sample, text};
 
 #[test]
 fn a_pretty_record_comes_back_byte_for_byte() {
-    // exact-numbers.json is written the way fmt writes: 1.50, 156.87, 1e3, \u escapes and
+    // exact-numbers.json is written the way fmt writes: 1.50, 156.87, 1e3, UTF-8 text and
     // keys in no particular order survive unchanged.
     let path = sample("valid/exact-numbers.json");
     let out = leadcheck().args(["fmt", &path]).output().unwrap();
@@ -24,7 +24,7 @@ fn compact_sort_keys_and_indent() {
         .unwrap();
     assert_eq!(
         text(&out.stdout),
-        r#"{"trigger":"update","lead_id":153940,"lead_type":"Chat","quotable":"Yes","quote_value":1.50,"sales_value":156.87,"lead_score":-5,"contact_name":"Zo\u00eb Mart\u00edn","additional_fields":{"Zip Code*":"02134","Budget":1e3,"Agreed to terms":true},"account_id":27313}
+        r#"{"trigger":"update","lead_id":153940,"lead_type":"Chat","quotable":"Yes","quote_value":1.50,"sales_value":156.87,"lead_score":-5,"contact_name":"Zoë Martín","additional_fields":{"Zip Code*":"02134","Budget":1e3,"Agreed to terms":true},"account_id":27313}
 "#
     );
     let out = leadcheck()
@@ -40,7 +40,7 @@ fn compact_sort_keys_and_indent() {
         "Budget": 1e3,
         "Zip Code*": "02134"
     },
-    "contact_name": "Zo\u00eb Mart\u00edn",
+    "contact_name": "Zoë Martín",
     "lead_id": 153940,
     "lead_score": -5,
     "lead_type": "Chat",
@@ -114,13 +114,13 @@ samples/captures/webhooks.jsonl:7:701: unreadable: unterminated string: the line
 fn stdin_and_colour() {
     let out = leadcheck()
         .args(["fmt"])
-        .write_stdin(r#"{"b": 1.0, "a": [true, null, "x"]}"#)
+        .write_stdin(r#"{"b": 1.0, "a": [true, null, "x\u00e9"]}"#)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         text(&out.stdout),
-        "{\n  \"b\": 1.0,\n  \"a\": [\n    true,\n    null,\n    \"x\"\n  ]\n}\n"
+        "{\n  \"b\": 1.0,\n  \"a\": [\n    true,\n    null,\n    \"x\\u00e9\"\n  ]\n}\n"
     );
     let out = leadcheck()
         .args(["fmt", "--color", "always", "-"])
