@@ -7,8 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Inspect and validate the lead payloads WhatConverts sends to webhooks.
 ///
 /// Reads payload files, directories of fixtures and webhook capture logs (one JSON
-/// document, NDJSON / JSON Lines, or JSON values one after another) and checks every
-/// record against the bundled JSON Schema of the WhatConverts chat lead.
+/// document, NDJSON / JSON Lines, or JSON values one after another), checks every
+/// record against the bundled JSON Schema of the WhatConverts chat lead, and shows,
+/// formats, redacts and summarises them.
 #[derive(Debug, Parser)]
 #[command(
     name = "leadcheck",
@@ -134,7 +135,7 @@ pub struct ShowArgs {
     pub input: InputArgs,
 
     /// One aligned line per record (time, lead id, type, state, trigger, source / medium,
-    /// contact, valid?), fitted to the terminal width (COLUMNS, else 100 when not a terminal).
+    /// contact, valid?), fitted to the width: COLUMNS, else the terminal's, else 100.
     #[arg(long, conflicts_with = "format")]
     pub table: bool,
 

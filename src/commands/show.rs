@@ -18,7 +18,7 @@ pub fn run(args: &ShowArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let schema = Schema::bundled()?;
     let mut tally = Tally::default();
     let mut redactor = args.redact.then(Redactor::new);
-    let mut table = args.table.then(|| Table::new(s.width));
+    let mut table = args.table.then(|| Table::new(s.width, s.flush_each));
     let width = s.width;
     let inputs = super::each_item(&args.input.inputs, s, |s, item| {
         let record = match item {

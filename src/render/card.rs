@@ -189,26 +189,44 @@ pub fn write_unreadable_json(out: &mut dyn Write, checked: &Checked) -> io::Resu
 }
 
 /// `show --table`: column widths are taken from the first rows (at most [`Table::SAMPLE`]),
-/// fitted to the width, then kept, so a capture of any size streams.
+/// fitted to the width, then kept, so a capture of any size streams. A live table (stdout
+/// is a terminal, perhaps fed by `tail -f`) does not wait for rows: it starts with widths
+/// that suit typical values.
 pub struct Table {
     width: usize,
     pending: Vec<(Row, Palette)>,
     widths: Option<Vec<usize>>,
+    live: bool,
 }
 
 impl Table {
     pub const SAMPLE: usize = 100;
     const GAP: &'static str = "  ";
 
-    pub fn new(width: usize) -> Table {
+    /// Typical widths of the columns, for a live table.
+    const TYPICAL: [usize; 8] = [20, 8, 10, 11, 7, 18, 22, 11];
+
+    pub fn new(width: usize, live: bool) -> Table {
         Table {
             width,
             pending: Vec::new(),
             widths: None,
+            live,
         }
     }
 
     pub fn push(&mut self, out: &mut dyn Write, p: Palette, row: Row) -> io::Result<()> {
+        if self.live && self.widths.is_none() {
+            let typical = Row {
+                cells: Self::TYPICAL.iter().map(|&n| "x".repeat(n)).collect(),
+            };
+            let widths = fit(&[&typical], self.width);
+            let header = Row {
+                cells: COLUMNS.iter().map(|c| c.to_string()).collect(),
+            };
+            write_row(out, p, &header, &widths, true)?;
+            self.widths = Some(widths);
+        }
         match &self.widths {
             Some(widths) => write_row(out, p, &row, widths, false),
             None => {
@@ -336,5 +354,20 @@ mod tests {
         let widths = fit(&[&row], 80);
         assert!(widths.iter().sum::<usize>() + 14 <= 80, "{widths:?}");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_live_table_writes_each_row_at_once() {
+        let mut out = Vec::new();
+        let mut table = Table::new(100, true);
+        let row = Row {
+            cells: ["t", "1", "Chat", "", "new", "g / c", "Jo", "valid"]
+                .map(String::from)
+                .to_vec(),
+        };
+        table.push(&mut out, Palette::PLAIN, row).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 100));
     }
 }
