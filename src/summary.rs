@@ -254,7 +254,8 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
                 if let (Some(updated), Some(created)) = (
                     v.as_str(),
                     object.get("date_created").and_then(Value::as_str),
-                ) && !updated.is_empty()
+                ) && is_timestamp(updated)
+                    && is_timestamp(created)
                     && updated < created
                 {
                     let warning = "last_updated is earlier than date_created".to_string();
@@ -352,6 +353,16 @@ fn title_of(name: &str) -> &'static str {
         .iter()
         .find(|(n, _)| *n == name)
         .map_or("other fields", |(_, t)| t)
+}
+
+/// Whether `s` starts like a `YYYY-MM-DDTHH:MM:SS` timestamp (so that two of them, both in
+/// UTC as WhatConverts writes them, compare as text).
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 19
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[10].eq_ignore_ascii_case(&b'T')
 }
 
 /// `[]`, `{}`: an empty map as WhatConverts sends it.
@@ -490,6 +501,14 @@ mod tests {
         );
         assert_eq!(c.warnings, ["last_updated is earlier than date_created"]);
         assert_eq!(c.status, Status::Valid);
+    }
+
+    #[test]
+    fn no_time_warning_without_two_timestamps() {
+        let c = card_of(
+            r#"{"lead_id": 1, "lead_type": "Chat", "last_updated": "2016-01-25T17:18:20Z", "date_created": "yesterday"}"#,
+        );
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 
     #[test]
