@@ -301,3 +301,38 @@ fn a_directory_and_a_missing_file() {
         .count();
     assert_eq!(text(&out.stdout).lines().count(), files + 1);
 }
+
+#[test]
+fn every_sample_gets_a_card_or_a_report() {
+    // The whole samples tree, broken files included: one JSON card per record validate sees.
+    let validate = leadcheck()
+        .args(["validate", "--format", "json", "samples"])
+        .output()
+        .unwrap();
+    let expected = json_lines(&validate.stdout);
+    let out = leadcheck()
+        .args(["show", "--format", "json", "samples"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let cards = json_lines(&out.stdout);
+    assert_eq!(cards.len(), expected.len());
+    for (card, v) in cards.iter().zip(&expected) {
+        for key in ["input", "record", "line", "status", "lead_id"] {
+            assert_eq!(card[key], v[key], "{key}: {card}");
+        }
+    }
+    // The text cards and the table of the same tree: one per record, nothing lost.
+    let text_out = leadcheck().args(["show", "samples"]).output().unwrap();
+    let heads = text(&text_out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("samples/"))
+        .count();
+    let unreadable = text(&text_out.stderr).lines().count();
+    assert_eq!(heads + unreadable, expected.len());
+    let table = leadcheck()
+        .args(["show", "--table", "samples"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&table.stdout).lines().count(), expected.len() + 1);
+}
