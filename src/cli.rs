@@ -7,8 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Inspect and validate the lead payloads WhatConverts sends to webhooks.
 ///
 /// Reads payload files, directories of fixtures and webhook capture logs (one JSON
-/// document, NDJSON / JSON Lines, or JSON values one after another) and checks every
-/// record against the bundled JSON Schema of the WhatConverts chat lead.
+/// document, NDJSON / JSON Lines, or JSON values one after another), checks every
+/// record against the bundled JSON Schema of the WhatConverts chat lead, and shows,
+/// formats, redacts and summarises them.
 #[derive(Debug, Parser)]
 #[command(
     name = "leadcheck",
@@ -34,6 +35,42 @@ pub enum Command {
     /// INPUT:LINE:COL: /json/pointer: message. Exit status: 0 when every record is valid,
     /// 1 when a record is invalid or unreadable, 2 when leadcheck could not do its job.
     Validate(ValidateArgs),
+
+    /// Show each lead as a readable card, grouped the way a marketer reads it.
+    ///
+    /// Identity, contact, location, attribution, device, analysis, what the visitor
+    /// submitted, value and flags; empty sections are left out and fields the card does not
+    /// know are listed at the end. Each card says whether the record is valid. Exit status
+    /// as for validate.
+    Show(ShowArgs),
+
+    /// Pretty-print each record, keeping key order and numbers exactly as received.
+    ///
+    /// Unreadable records are reported on stderr, as by validate, and skipped. Exit status:
+    /// 0 when every record was printed, 1 when a record is unreadable, 2 when leadcheck
+    /// could not do its job.
+    Fmt(FmtArgs),
+
+    /// Summarise a whole capture: counts by type, state, trigger, source / medium, flags,
+    /// and which fields arrive, how often, with which JSON types.
+    ///
+    /// Streams: memory grows with the number of distinct values, not of records. Exit
+    /// status as for validate.
+    Stats(StatsArgs),
+
+    /// Explain a field from the bundled schema (type, allowed values, description,
+    /// example); without FIELD, list the fields by section.
+    Explain(ExplainArgs),
+
+    /// Print the bundled schema as one self-contained JSON Schema document (references
+    /// resolved into $defs), for other validators and code generators.
+    Schema,
+
+    /// Print a bundled sample payload: by default the official Chat (In Progress) example.
+    ///
+    /// `leadcheck sample | curl -H 'Content-Type: application/json' -d @- URL` sends it to
+    /// your own endpoint.
+    Sample(SampleArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,6 +124,84 @@ pub struct ValidateArgs {
     /// order whatever the number.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable text.
+    Text,
+    /// One JSON object per record (stats: one object), one per line.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// One aligned line per record (time, lead id, type, state, trigger, source / medium,
+    /// contact, valid?), fitted to the width: COLUMNS, else the terminal's, else 100.
+    #[arg(long, conflicts_with = "format")]
+    pub table: bool,
+
+    /// Output format: text cards, or the card's data as JSON (one object per record).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "FORMAT")]
+    pub format: OutputFormat,
+
+    /// Replace personal values (names, emails, phones, IP addresses, zip, free text,
+    /// click and visitor ids) with stable placeholders of the same type and shape.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FmtArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// One record per line (turns any capture into NDJSON).
+    #[arg(long, conflicts_with = "indent")]
+    pub compact: bool,
+
+    /// Spaces per indentation level.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=16))]
+    pub indent: u8,
+
+    /// Sort the keys of every object (values are kept exactly as written).
+    #[arg(long)]
+    pub sort_keys: bool,
+
+    /// Replace personal values with stable placeholders (see `show --redact`).
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "FORMAT")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// A field name, such as lead_state (without it: every field, by section).
+    #[arg(value_name = "FIELD")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SampleArgs {
+    /// The sample to print (see --list).
+    #[arg(value_name = "NAME", default_value = "chat-in-progress")]
+    pub name: String,
+
+    /// List the bundled samples.
+    #[arg(long, conflicts_with = "name")]
+    pub list: bool,
 }
 
 #[cfg(test)]

@@ -9,6 +9,10 @@
 //! - [`position`]: byte offsets ↔ line:column, JSON Pointer → position;
 //! - [`schema`]: the bundled schemas, compiled once;
 //! - [`validate`]: violations of a record, as data;
+//! - [`summary`]: the lead card as data; [`stats`]: a capture summarised while it streams;
+//! - [`fmt`]: a record's own text as a tree (key order and numbers as written);
+//! - [`redact`]: personal values replaced by stable placeholders;
+//! - [`explain`]: the bundled schema as documentation, and bundled into one document;
 //! - [`render`]: output formats and colour;
 //! - [`cli`] and [`run`]: the command line and the commands.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -16,11 +20,16 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod explain;
+pub mod fmt;
 pub mod input;
 pub mod pipeline;
 pub mod position;
+pub mod redact;
 pub mod render;
 pub mod run;
 pub mod schema;
+pub mod stats;
 pub mod suggest;
+pub mod summary;
 pub mod validate;

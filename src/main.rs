@@ -24,6 +24,13 @@ fn main() -> ExitCode {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         force_color: std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0"),
         dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+        columns: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .or_else(|| {
+                let (w, _) = terminal_size::terminal_size_of(std::io::stdout())?;
+                Some(usize::from(w.0))
+            }),
     };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

@@ -21,6 +21,9 @@ pub struct Terminal {
     pub force_color: bool,
     /// TERM=dumb.
     pub dumb: bool,
+    /// The width of the output in columns: COLUMNS when set, else the terminal's width
+    /// when stdout is a terminal.
+    pub columns: Option<usize>,
 }
 
 impl Terminal {
@@ -51,9 +54,16 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
         out_palette,
         err_palette,
         flush_each: term.stdout,
+        width: term.columns.filter(|&c| c > 0).unwrap_or(DEFAULT_WIDTH),
     };
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args, &mut streams),
+        Command::Show(args) => commands::show::run(&args, &mut streams),
+        Command::Fmt(args) => commands::fmt::run(&args, &mut streams),
+        Command::Stats(args) => commands::stats::run(&args, &mut streams),
+        Command::Explain(args) => commands::explain::run(&args, &mut streams),
+        Command::Schema => commands::schema::run(&mut streams),
+        Command::Sample(args) => commands::sample::run(&args, &mut streams),
     }
 }
 
@@ -65,7 +75,12 @@ pub struct Streams<'a> {
     pub err_palette: Palette,
     /// Flush after each record (stdout is a terminal: show results as they come).
     pub flush_each: bool,
+    /// The line width to fit tables and wrap text in.
+    pub width: usize,
 }
+
+/// The output width when neither COLUMNS nor the terminal tells it.
+pub const DEFAULT_WIDTH: usize = 100;
 
 #[cfg(test)]
 mod tests {

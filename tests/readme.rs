@@ -5,5 +5,6 @@
 fn readme_examples() {
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
         .case("README.md");
 }

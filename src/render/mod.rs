@@ -4,7 +4,11 @@
 //! Colour is decided once per stream (see [`Palette`]) and only applied when that stream
 //! gets it; renderers never look at the terminal themselves.
 
+pub mod card;
+pub mod explain;
 pub mod json;
+pub mod pretty;
+pub mod stats;
 pub mod text;
 
 use colored::{ColoredString, Colorize};
@@ -43,6 +47,34 @@ impl Palette {
     }
 
     pub fn warn(&self, text: &str) -> String {
+        self.paint(text, |s| s.yellow())
+    }
+
+    pub fn heading(&self, text: &str) -> String {
+        self.paint(text, |s| s.bold())
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        self.paint(text, |s| s.dimmed())
+    }
+
+    /// JSON syntax colour (`fmt`): object keys.
+    pub fn key(&self, text: &str) -> String {
+        self.paint(text, |s| s.blue().bold())
+    }
+
+    /// JSON syntax colour: string values.
+    pub fn string(&self, text: &str) -> String {
+        self.paint(text, |s| s.green())
+    }
+
+    /// JSON syntax colour: numbers.
+    pub fn number(&self, text: &str) -> String {
+        self.paint(text, |s| s.cyan())
+    }
+
+    /// JSON syntax colour: true, false, null.
+    pub fn literal(&self, text: &str) -> String {
         self.paint(text, |s| s.yellow())
     }
 }

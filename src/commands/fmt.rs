@@ -1,0 +1,54 @@
+//! `leadcheck fmt`: every record pretty-printed (or compacted) from its own text.
+
+use anyhow::Result;
+
+use crate::cli::FmtArgs;
+use crate::error::Outcome;
+use crate::fmt;
+use crate::input::Item;
+use crate::redact::Redactor;
+use crate::render;
+use crate::render::pretty::Layout;
+use crate::run::Streams;
+use crate::validate::Tally;
+
+/// `leadcheck fmt`. Exit status 1 only for unreadable records: fmt does not validate.
+pub fn run(args: &FmtArgs, s: &mut Streams<'_>) -> Result<Outcome> {
+    let mut tally = Tally::default();
+    let mut redactor = args.redact.then(Redactor::new);
+    let layout = Layout {
+        compact: args.compact,
+        indent: usize::from(args.indent),
+    };
+    let inputs = super::each_item(&args.input.inputs, s, |s, item| {
+        tally.records += 1;
+        match item {
+            Item::Record(record) => {
+                tally.valid += 1;
+                let mut node = fmt::parse(&record.raw);
+                if let Some(r) = &mut redactor {
+                    r.node(&mut node);
+                }
+                if args.sort_keys {
+                    fmt::sort_keys(&mut node);
+                }
+                render::pretty::write_node(s.out, s.out_palette, &node, layout)?;
+            }
+            Item::Unreadable(u) => {
+                tally.unreadable += 1;
+                let checked = crate::validate::Checked {
+                    origin: u.origin,
+                    status: crate::validate::Status::Unreadable,
+                    lead_id: None,
+                    violations: Vec::new(),
+                    unreadable: Some((u.at, u.message)),
+                };
+                render::text::write_checked(s.err, s.err_palette, &checked)?;
+            }
+        }
+        Ok(())
+    })?;
+    tally.inputs = inputs.inputs;
+    tally.failed_inputs = inputs.failed_inputs;
+    Ok(tally.outcome())
+}

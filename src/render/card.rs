@@ -1,0 +1,373 @@
+//! `leadcheck show`: the lead card as text, the table of a capture, and the card as JSON.
+//!
+//! JSON (`show --format json`), one object per record, one per line:
+//!
+//! ```json
+//! {"input":"x.json","record":1,"line":1,"column":1,"offset":0,"status":"valid","valid":true,
+//!  "lead_id":153928,"errors":[],"warnings":["last_updated is earlier than date_created"],
+//!  "sections":[{"name":"identity","title":"identity","fields":[
+//!    {"label":"lead id","pointer":"/lead_id","value":153928}, …]}, …]}
+//! ```
+//!
+//! `errors` is as in `validate --format json`; an unreadable record has no sections.
+//! `value` is the value as received (redacted with `--redact`); a field whose `pointer` is
+//! null lists the names of the id fields present (`click ids`, `tracking ids`).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::summary::{COLUMNS, Card, Row, plain};
+use crate::validate::{Checked, Status};
+
+use super::Palette;
+use super::json::ErrorJson;
+
+/// Labels are padded to the longest label of the card, within these bounds (a longer one
+/// pushes its value along).
+const LABEL_MIN: usize = 10;
+const LABEL_MAX: usize = 22;
+
+/// Writes one card, followed by a blank line. `width` is the line width to wrap values in.
+pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) -> io::Result<()> {
+    let o = &card.origin;
+    let lead = match &card.lead_id {
+        Some(id) => format!("lead {}", plain(id)),
+        None => "no lead_id".to_string(),
+    };
+    writeln!(
+        out,
+        "{} {}",
+        p.location(&format!("{}:{}:", o.input, o.start)),
+        p.heading(&lead)
+    )?;
+    match card.status {
+        Status::Valid => writeln!(out, "  {}", p.good("valid"))?,
+        _ => {
+            let n = card.violations.len();
+            let count = format!("invalid ({n} error{})", if n == 1 { "" } else { "s" });
+            writeln!(out, "  {}", p.error(&count))?;
+            for v in &card.violations {
+                let pointer = if v.pointer.is_empty() {
+                    "(root)"
+                } else {
+                    &v.pointer
+                };
+                let line = format!("{}: {}", pointer, v.message);
+                for (i, part) in wrap(&line, width.saturating_sub(4)).iter().enumerate() {
+                    let indent = if i == 0 { "    " } else { "      " };
+                    writeln!(out, "{indent}{part}")?;
+                }
+            }
+        }
+    }
+    for w in &card.warnings {
+        writeln!(out, "  {}", p.warn(&format!("warning: {w}")))?;
+    }
+    let label_width = card
+        .sections
+        .iter()
+        .flat_map(|s| &s.fields)
+        .map(|f| f.label.chars().count())
+        .filter(|&n| n <= LABEL_MAX)
+        .max()
+        .unwrap_or(0)
+        .max(LABEL_MIN);
+    for section in &card.sections {
+        writeln!(out, "{}", p.heading(section.title))?;
+        for field in &section.fields {
+            let label = &field.label;
+            let pad = (label_width + 2)
+                .saturating_sub(label.chars().count())
+                .max(2);
+            let value = field.text();
+            let avail = width.saturating_sub(4 + label_width).max(20);
+            let mut lines = wrap(&value, avail);
+            if let Some(w) = &field.warning {
+                let note = p.warn(&format!("(warning: {w})"));
+                match lines.last_mut() {
+                    Some(last) => {
+                        last.push_str("  ");
+                        last.push_str(&note);
+                    }
+                    None => lines.push(note),
+                }
+            }
+            for (i, line) in lines.iter().enumerate() {
+                if i == 0 {
+                    writeln!(out, "  {}{}{line}", p.dim(label), " ".repeat(pad))?;
+                } else {
+                    let indent = " ".repeat(4 + label_width);
+                    writeln!(out, "{indent}{line}")?;
+                }
+            }
+        }
+    }
+    writeln!(out)
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces where possible, and at
+/// the line breaks it holds.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let paragraph = paragraph.trim_end_matches('\r');
+        let mut line = String::new();
+        let mut len = 0;
+        for word in paragraph.split(' ') {
+            let wlen = word.chars().count();
+            if len > 0 && len + 1 + wlen > width {
+                lines.push(std::mem::take(&mut line));
+                len = 0;
+            }
+            if len > 0 {
+                line.push(' ');
+                len += 1;
+            }
+            // A word longer than a line is cut.
+            let mut chars = word.chars().peekable();
+            while chars.peek().is_some() {
+                if len == width {
+                    lines.push(std::mem::take(&mut line));
+                    len = 0;
+                }
+                line.push(chars.next().unwrap_or(' '));
+                len += 1;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// The JSON object of one card.
+#[derive(Debug, Serialize)]
+pub struct CardJson<'a> {
+    pub input: &'a str,
+    pub record: u64,
+    pub line: u64,
+    pub column: u64,
+    pub offset: u64,
+    pub status: &'a Status,
+    pub valid: bool,
+    pub lead_id: Option<&'a serde_json::Value>,
+    pub errors: Vec<ErrorJson<'a>>,
+    pub warnings: &'a [String],
+    pub sections: &'a [crate::summary::Section],
+}
+
+pub fn write_card_json(out: &mut dyn Write, card: &Card) -> io::Result<()> {
+    let o = &card.origin;
+    let json = CardJson {
+        input: &o.input,
+        record: o.record,
+        line: o.start.line,
+        column: o.start.column,
+        offset: o.offset,
+        status: &card.status,
+        valid: card.status == Status::Valid,
+        lead_id: card.lead_id.as_ref(),
+        errors: card.violations.iter().map(ErrorJson::from).collect(),
+        warnings: &card.warnings,
+        sections: &card.sections,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
+    out.write_all(b"\n")
+}
+
+/// An unreadable record in `show --format json`: as in `validate --format json`, with no
+/// sections.
+pub fn write_unreadable_json(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
+    let mut value = serde_json::to_value(super::json::RecordJson::from(checked))?;
+    if let Some(o) = value.as_object_mut() {
+        o.insert("warnings".into(), serde_json::json!([]));
+        o.insert("sections".into(), serde_json::json!([]));
+    }
+    serde_json::to_writer(&mut *out, &value)?;
+    out.write_all(b"\n")
+}
+
+/// `show --table`: column widths are taken from the first rows (at most [`Table::SAMPLE`]),
+/// fitted to the width, then kept, so a capture of any size streams. A live table (stdout
+/// is a terminal, perhaps fed by `tail -f`) does not wait for rows: it starts with widths
+/// that suit typical values.
+pub struct Table {
+    width: usize,
+    pending: Vec<(Row, Palette)>,
+    widths: Option<Vec<usize>>,
+    live: bool,
+}
+
+impl Table {
+    pub const SAMPLE: usize = 100;
+    const GAP: &'static str = "  ";
+
+    /// Typical widths of the columns, for a live table.
+    const TYPICAL: [usize; 8] = [20, 8, 10, 11, 7, 18, 22, 11];
+
+    pub fn new(width: usize, live: bool) -> Table {
+        Table {
+            width,
+            pending: Vec::new(),
+            widths: None,
+            live,
+        }
+    }
+
+    pub fn push(&mut self, out: &mut dyn Write, p: Palette, row: Row) -> io::Result<()> {
+        if self.live && self.widths.is_none() {
+            let typical = Row {
+                cells: Self::TYPICAL.iter().map(|&n| "x".repeat(n)).collect(),
+            };
+            let widths = fit(&[&typical], self.width);
+            let header = Row {
+                cells: COLUMNS.iter().map(|c| c.to_string()).collect(),
+            };
+            write_row(out, p, &header, &widths, true)?;
+            self.widths = Some(widths);
+        }
+        match &self.widths {
+            Some(widths) => write_row(out, p, &row, widths, false),
+            None => {
+                self.pending.push((row, p));
+                if self.pending.len() >= Self::SAMPLE {
+                    self.flush(out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the rows held back (call at the end).
+    pub fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.widths.is_some() {
+            return Ok(());
+        }
+        let widths = fit(
+            &self.pending.iter().map(|(r, _)| r).collect::<Vec<_>>(),
+            self.width,
+        );
+        let header = Row {
+            cells: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        };
+        let p = self.pending.first().map_or(Palette::PLAIN, |(_, p)| *p);
+        write_row(out, p, &header, &widths, true)?;
+        for (row, p) in self.pending.drain(..) {
+            write_row(out, p, &row, &widths, false)?;
+        }
+        self.widths = Some(widths);
+        Ok(())
+    }
+}
+
+/// Column widths: each column's widest cell (or header), then the widest columns narrowed
+/// one character at a time until the line fits (the free-text ones first).
+fn fit(rows: &[&Row], width: usize) -> Vec<usize> {
+    let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(&row.cells) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let gaps = Table::GAP.len() * (COLUMNS.len() - 1);
+    // The free-text columns (source / medium, contact) give way first, then the others but
+    // the time and the verdict, then all of them.
+    let phases: [(&[usize], usize); 3] = [
+        (&[5, 6], 12),
+        (&[1, 2, 3, 4, 5, 6], 6),
+        (&[0, 1, 2, 3, 4, 5, 6, 7], 3),
+    ];
+    for (candidates, floor) in phases {
+        while widths.iter().sum::<usize>() + gaps > width {
+            let Some(&i) = candidates
+                .iter()
+                .filter(|&&i| widths[i] > floor)
+                .max_by_key(|&&i| (widths[i], i))
+            else {
+                break;
+            };
+            widths[i] -= 1;
+        }
+    }
+    widths
+}
+
+fn write_row(
+    out: &mut dyn Write,
+    p: Palette,
+    row: &Row,
+    widths: &[usize],
+    header: bool,
+) -> io::Result<()> {
+    let mut line = String::new();
+    let last = widths.len() - 1;
+    for (i, (cell, &w)) in row.cells.iter().zip(widths).enumerate() {
+        let text = truncate(cell, w);
+        let pad = w - text.chars().count();
+        let styled = if header {
+            p.heading(&text)
+        } else if i == last && cell.starts_with("invalid") {
+            p.error(&text)
+        } else if i == last && cell == "unreadable" {
+            p.warn(&text)
+        } else {
+            text
+        };
+        line.push_str(&styled);
+        if i < last {
+            line.push_str(&" ".repeat(pad));
+            line.push_str(Table::GAP);
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// `text` cut to `width` characters, with `…` marking the cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    let text = text.replace(['\n', '\r', '\t'], " ");
+    if text.chars().count() <= width {
+        return text;
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_newlines() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("a\nb", 10), ["a", "b"]);
+        assert_eq!(wrap("abcdefg", 3), ["abc", "def", "g"]);
+        assert_eq!(wrap("", 3), [""]);
+    }
+
+    #[test]
+    fn table_fits_the_width() {
+        let row = Row {
+            cells: (0..8).map(|i| "x".repeat(10 + i * 5)).collect(),
+        };
+        let widths = fit(&[&row], 80);
+        assert!(widths.iter().sum::<usize>() + 14 <= 80, "{widths:?}");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_live_table_writes_each_row_at_once() {
+        let mut out = Vec::new();
+        let mut table = Table::new(100, true);
+        let row = Row {
+            cells: ["t", "1", "Chat", "", "new", "g / c", "Jo", "valid"]
+                .map(String::from)
+                .to_vec(),
+        };
+        table.push(&mut out, Palette::PLAIN, row).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 100));
+    }
+}
