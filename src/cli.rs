@@ -49,6 +49,13 @@ pub enum ValidateFormat {
     Text,
     /// One JSON object per record (valid ones too), nothing else on stdout.
     Json,
+    /// GitHub Actions workflow commands: one ::error annotation per violation (file, line,
+    /// column) and a closing ::notice with the counts.
+    Github,
+    /// A JUnit XML report: one testsuite per input, one testcase per record.
+    Junit,
+    /// A SARIF 2.1.0 log: one result per violation, one rule per schema keyword.
+    Sarif,
 }
 
 /// The inputs of a command that reads records.
@@ -78,6 +85,11 @@ pub struct ValidateArgs {
     /// refer to the bundled schemas by their $id; nothing is fetched from the network.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+
+    /// Report at most N violations of each record (and say how many more there were), so
+    /// one broken fixture does not flood a CI log.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_errors: Option<u64>,
 
     /// Print nothing; only the exit status tells the result.
     #[arg(short, long)]

@@ -56,6 +56,19 @@ pub struct Checked {
     pub violations: Vec<Violation>,
     /// For an unreadable record, what is wrong and where.
     pub unreadable: Option<(LineCol, String)>,
+    /// Violations left out of `violations` by [`Checked::limit`] (`--max-errors`).
+    pub omitted: usize,
+}
+
+impl Checked {
+    /// Keeps the first `max` violations (in input order) and counts the others as omitted,
+    /// so one broken fixture does not flood a CI log. The status does not change.
+    pub fn limit(&mut self, max: usize) {
+        if self.violations.len() > max {
+            self.omitted += self.violations.len() - max;
+            self.violations.truncate(max);
+        }
+    }
 }
 
 impl serde::Serialize for LineCol {
@@ -119,6 +132,7 @@ fn unreadable(u: Unreadable) -> Checked {
         lead_id: None,
         violations: Vec::new(),
         unreadable: Some((u.at, u.message)),
+        omitted: 0,
     }
 }
 
@@ -179,6 +193,7 @@ pub fn check(schema: &Schema, record: &Record, options: Options) -> Checked {
         lead_id: value.get("lead_id").cloned(),
         violations,
         unreadable: None,
+        omitted: 0,
     }
 }
 
@@ -389,6 +404,23 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn limit_keeps_the_first_violations_and_counts_the_rest() {
+        let schema = Schema::bundled().unwrap();
+        let text = r#"{"lead_id": "1", "lead_type": "Chatt", "spam": "no"}"#;
+        let item = Reader::new("t".into(), text.as_bytes())
+            .next()
+            .unwrap()
+            .unwrap();
+        let mut checked = check_item(&schema, item, Options::default());
+        checked.limit(5);
+        assert_eq!((checked.violations.len(), checked.omitted), (3, 0));
+        checked.limit(1);
+        assert_eq!((checked.violations.len(), checked.omitted), (1, 2));
+        assert_eq!(checked.violations[0].pointer, "/lead_id");
+        assert_eq!(checked.status, Status::Invalid);
     }
 
     #[test]

@@ -1,11 +1,18 @@
 //! `leadcheck validate`: every record of every input checked against the schema.
+//!
+//! Text, JSON and GitHub output stream, one record at a time. JUnit and SARIF are one
+//! document per run whose totals come first, so their records are kept (without their
+//! text) until the end.
+
+use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::Outcome;
 use crate::input::{self, Reader};
-use crate::render;
+use crate::position::LineCol;
+use crate::render::{self, Entry, InputFailure, InputReport};
 use crate::run::Streams;
 use crate::schema::Schema;
 use crate::validate::{self, Options, Tally};
@@ -13,6 +20,7 @@ use crate::validate::{self, Options, Tally};
 /// `leadcheck validate`.
 pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let quiet = args.quiet;
+    let started = SystemTime::now();
     let schema = match &args.schema {
         Some(path) => Schema::from_path(path),
         None => Schema::bundled(),
@@ -28,67 +36,113 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let options = Options {
         strict: args.strict,
     };
+    let format = args.format;
+    let collect = !quiet && matches!(format, ValidateFormat::Junit | ValidateFormat::Sarif);
+    let mut reports: Vec<InputReport> = Vec::new();
     let mut tally = Tally::default();
+
+    // An input that cannot be read: a note on stderr, and its place in the format.
+    let input_error = |s: &mut Streams<'_>,
+                       report: Option<&mut InputReport>,
+                       name: &str,
+                       at: Option<LineCol>,
+                       message: String|
+     -> Result<()> {
+        if quiet {
+            return Ok(());
+        }
+        render::text::write_input_error(s.err, s.err_palette, name, at, &message)?;
+        if format == ValidateFormat::Github {
+            render::github::write_input_error(s.out, name, at, &message)?;
+        }
+        if let Some(report) = report {
+            report.failure = Some(InputFailure { at, message });
+        }
+        Ok(())
+    };
+
     let (inputs, errors) = input::expand(&args.input.inputs);
-    for e in &errors {
+    for e in errors {
         tally.failed_inputs += 1;
-        if !quiet {
-            render::text::write_input_error(s.err, s.err_palette, &e.name, None, &e.message)?;
+        let mut report = InputReport::new(e.name.clone().into());
+        input_error(s, Some(&mut report), &e.name, None, e.message)?;
+        if collect {
+            reports.push(report);
         }
     }
     for input in inputs {
         tally.inputs += 1;
+        let clock = Instant::now();
+        let mut report = InputReport::new(input.name.clone());
         let source = match input.open() {
-            Ok(source) => source,
+            Ok(source) => Some(source),
             Err(e) => {
                 tally.failed_inputs += 1;
-                if !quiet {
-                    let message = format!("cannot open: {}", input::io_message(&e));
-                    render::text::write_input_error(
-                        s.err,
-                        s.err_palette,
-                        &input.name,
-                        None,
-                        &message,
-                    )?;
-                }
-                continue;
+                let message = format!("cannot open: {}", input::io_message(&e));
+                input_error(s, Some(&mut report), &input.name, None, message)?;
+                None
             }
         };
-        let mut reader = Reader::new(input.name.clone(), source);
-        while let Some(item) = reader.next() {
-            let item = match item {
-                Ok(item) => item,
-                Err(e) => {
-                    tally.failed_inputs += 1;
-                    if !quiet {
+        if let Some(source) = source {
+            let mut reader = Reader::new(input.name.clone(), source);
+            let mut last = Instant::now();
+            while let Some(item) = reader.next() {
+                let item = match item {
+                    Ok(item) => item,
+                    Err(e) => {
+                        tally.failed_inputs += 1;
                         let message = format!("cannot read: {}", input::io_message(&e));
                         let at = Some(reader.position());
-                        render::text::write_input_error(
-                            s.err,
-                            s.err_palette,
-                            &input.name,
-                            at,
-                            &message,
-                        )?;
+                        input_error(s, Some(&mut report), &input.name, at, message)?;
+                        break;
                     }
-                    break;
+                };
+                let mut checked = validate::check_item(&schema, item, options);
+                if let Some(max) = args.max_errors {
+                    checked.limit(usize::try_from(max).unwrap_or(usize::MAX));
                 }
-            };
-            let checked = validate::check_item(&schema, item, options);
-            tally.add(&checked);
-            if quiet {
-                continue;
-            }
-            match args.format {
-                ValidateFormat::Text => {
-                    render::text::write_checked(s.out, s.out_palette, &checked)?
+                tally.add(&checked);
+                if quiet {
+                    continue;
                 }
-                ValidateFormat::Json => render::json::write_checked(s.out, &checked)?,
+                match format {
+                    ValidateFormat::Text => {
+                        render::text::write_checked(s.out, s.out_palette, &checked)?
+                    }
+                    ValidateFormat::Json => render::json::write_checked(s.out, &checked)?,
+                    ValidateFormat::Github => render::github::write_checked(s.out, &checked)?,
+                    ValidateFormat::Junit | ValidateFormat::Sarif => {
+                        let now = Instant::now();
+                        report.records.push(Entry {
+                            checked,
+                            elapsed: now - last,
+                        });
+                        last = now;
+                        continue;
+                    }
+                }
+                if s.flush_each {
+                    s.out.flush()?;
+                }
             }
-            if s.flush_each {
-                s.out.flush()?;
+        }
+        report.elapsed = clock.elapsed();
+        if collect {
+            reports.push(report);
+        }
+    }
+    if !quiet {
+        match format {
+            ValidateFormat::Text | ValidateFormat::Json => {}
+            ValidateFormat::Github => render::github::write_summary(s.out, &tally)?,
+            ValidateFormat::Junit => {
+                let meta = render::junit::Meta {
+                    timestamp: render::junit::timestamp(started),
+                    hostname: hostname(),
+                };
+                render::junit::write(s.out, &reports, &meta)?
             }
+            ValidateFormat::Sarif => render::sarif::write(s.out, &reports)?,
         }
     }
     s.out.flush()?;
@@ -96,4 +150,17 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         writeln!(s.err, "{}", render::text::summary(s.err_palette, &tally))?;
     }
     Ok(tally.outcome())
+}
+
+/// This machine's name for the JUnit report, `localhost` when it cannot be told.
+fn hostname() -> String {
+    let from_env = ["HOSTNAME", "COMPUTERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok());
+    from_env
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
 }
