@@ -34,6 +34,30 @@ pub enum Command {
     /// INPUT:LINE:COL: /json/pointer: message. Exit status: 0 when every record is valid,
     /// 1 when a record is invalid or unreadable, 2 when leadcheck could not do its job.
     Validate(ValidateArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
+    ///
+    /// For example: leadcheck completions bash > ~/.local/share/bash-completion/completions/leadcheck
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) to stdout; with a command name, that command's page.
+    ///
+    /// For example: leadcheck man > leadcheck.1 && man ./leadcheck.1
+    Man(ManArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// A command (such as `validate`) whose own page to print instead of leadcheck(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

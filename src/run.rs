@@ -54,6 +54,8 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
     };
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args, &mut streams),
+        Command::Completions(args) => commands::completions::run(&args, &mut streams),
+        Command::Man(args) => commands::man::run(&args, &mut streams),
     }
 }
 

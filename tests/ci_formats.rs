@@ -1,5 +1,5 @@
 //! `validate` in CI: the GitHub, JUnit and SARIF formats (each parsed, JUnit and SARIF
-//! checked against their schemas) and `--max-errors`.
+//! checked against their schemas), `--max-errors`, completions and the man page.
 //!
 //! Every format is compared with `--format json` for the same inputs: the same problems,
 //! at the same places, with the same messages.
@@ -606,4 +606,45 @@ fn quiet_prints_nothing_in_any_format() {
         assert_eq!(out.status.code(), Some(1), "{format}");
         assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{format}");
     }
+}
+
+// ---- Completions, man page ----
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = leadcheck().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = text(&out.stdout);
+        assert!(script.contains("max-errors"), "{shell}");
+        // clap_complete's PowerShell script completes option names, not values.
+        if shell != "powershell" {
+            assert!(script.contains("sarif"), "{shell}");
+        }
+        assert!(out.stderr.is_empty(), "{shell}");
+    }
+    // The bash script is at least valid bash.
+    let out = leadcheck().args(["completions", "bash"]).output().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("leadcheck.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    if let Ok(check) = Command::new("bash").arg("-n").arg(&script).output() {
+        assert!(check.status.success(), "{}", text(&check.stderr));
+    }
+    leadcheck().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn man_pages_are_roff() {
+    let out = leadcheck().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH leadcheck 1"), "{page}");
+    assert!(page.contains("validate"), "{page}");
+    let out = leadcheck().args(["man", "validate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH leadcheck-validate 1"), "{page}");
+    assert!(page.contains(r"\-\-max\-errors"), "{page}");
+    leadcheck().args(["man", "nonesuch"]).assert().code(2);
 }
