@@ -1,5 +1,6 @@
 //! `validate` in CI: the GitHub, JUnit and SARIF formats (each parsed, JUnit and SARIF
-//! checked against their schemas), `--max-errors`, completions and the man page.
+//! checked against their schemas), `--max-errors`, completions, the man page and the
+//! pre-commit hook.
 //!
 //! Every format is compared with `--format json` for the same inputs: the same problems,
 //! at the same places, with the same messages.
@@ -608,7 +609,7 @@ fn quiet_prints_nothing_in_any_format() {
     }
 }
 
-// ---- Completions, man page ----
+// ---- Completions, man page, pre-commit ----
 
 #[test]
 fn completions_for_each_shell() {
@@ -647,4 +648,118 @@ fn man_pages_are_roff() {
     assert!(page.contains(".TH leadcheck-validate 1"), "{page}");
     assert!(page.contains(r"\-\-max\-errors"), "{page}");
     leadcheck().args(["man", "nonesuch"]).assert().code(2);
+}
+
+#[test]
+fn pre_commit_hook_runs_validate_on_json_fixtures() {
+    let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
+    let field = |key: &str| {
+        hooks
+            .lines()
+            .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix(key))
+            .map(|v| v.trim().trim_matches('\'').to_string())
+            .unwrap_or_else(|| panic!("no {key} in {hooks}"))
+    };
+    assert_eq!(field("id:"), "leadcheck");
+    assert_eq!(field("language:"), "rust");
+    assert_eq!(field("entry:"), "leadcheck validate");
+    assert_eq!(field("files:"), r"\.(json|jsonl|ndjson)$");
+    // What the entry runs on the files pre-commit passes works.
+    leadcheck()
+        .args([
+            "validate",
+            &sample("valid/ipv6.json"),
+            &sample("chat-in-progress.json"),
+        ])
+        .assert()
+        .code(0);
+}
+
+// ---- The README's CI snippets ----
+
+/// The `leadcheck validate …` commands of the README's YAML snippets (GitHub Actions,
+/// GitLab CI), each with the file its stdout is redirected to, if any.
+fn readme_snippet_commands() -> Vec<(Vec<String>, Option<String>)> {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let mut commands = Vec::new();
+    let mut in_yaml = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_yaml = line == "```yaml";
+            continue;
+        }
+        let Some(i) = line.find("leadcheck validate").filter(|_| in_yaml) else {
+            continue;
+        };
+        if line.trim_start().starts_with("entry:") {
+            continue;
+        }
+        let (command, target) = match line[i..].split_once(" > ") {
+            Some((c, t)) => (c, Some(t.trim().to_string())),
+            None => (&line[i..], None),
+        };
+        let args = command
+            .split_whitespace()
+            .skip(1)
+            .map(str::to_string)
+            .collect();
+        commands.push((args, target));
+    }
+    commands
+}
+
+#[test]
+fn readme_ci_snippets_run_as_written() {
+    let commands = readme_snippet_commands();
+    let formats: Vec<&str> = commands
+        .iter()
+        .filter_map(|(args, _)| {
+            let i = args.iter().position(|a| a == "--format")?;
+            Some(args[i + 1].as_str())
+        })
+        .collect();
+    assert_eq!(formats, ["github", "sarif", "junit"], "{commands:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, target) in &commands {
+        let out = leadcheck().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        match target.as_deref() {
+            Some(file) if file.ends_with(".sarif") => {
+                let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert_valid_sarif(&log);
+            }
+            Some(file) if file.ends_with(".xml") => {
+                if xmllint() {
+                    let xml = tmp.path().join(file);
+                    std::fs::write(&xml, &out.stdout).unwrap();
+                    assert_valid_junit(&xml);
+                }
+            }
+            Some(file) => panic!("unexpected target {file}"),
+            None => {
+                let a = annotations(&out.stdout);
+                assert_eq!(a.len(), 1, "only the closing notice: {a:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn readme_pre_commit_snippets_match_the_hook() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(readme.contains("      - id: leadcheck\n"));
+    assert!(hooks.contains("- id: leadcheck\n"));
+    let files = |text: &str| {
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("files:"))
+            .map(|v| v.trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(files(&hooks), files(&readme));
 }
