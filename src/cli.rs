@@ -30,8 +30,9 @@ pub struct Cli {
 pub enum Command {
     /// Check every record of the inputs against the lead schema.
     ///
-    /// Reports every violation of every record, one per line:
-    /// INPUT:LINE:COL: /json/pointer: message. Exit status: 0 when every record is valid,
+    /// Reports every violation of every record, one per line
+    /// (INPUT:LINE:COL: /json/pointer: message), or in a format CI systems read (--format
+    /// github, junit or sarif). Exit status: 0 when every record is valid,
     /// 1 when a record is invalid or unreadable, 2 when leadcheck could not do its job.
     Validate(ValidateArgs),
 
