@@ -763,3 +763,31 @@ fn readme_pre_commit_snippets_match_the_hook() {
     };
     assert_eq!(files(&hooks), files(&readme));
 }
+
+#[test]
+fn every_sample_in_every_format() {
+    let all = problems(&["samples"]);
+    let out = leadcheck()
+        .args(["validate", "--format", "github", "samples"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(annotations(&out.stdout).len(), all.len() + 1);
+
+    let (log, code) = sarif(&["samples"]);
+    assert_eq!(code, Some(1));
+    assert_valid_sarif(&log);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        all.len()
+    );
+
+    if xmllint() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (xml, code) = junit(tmp.path(), &["samples"]);
+        assert_eq!(code, Some(1));
+        assert_valid_junit(&xml);
+        let unreadable = all.iter().filter(|p| p.3.is_none()).count();
+        assert_eq!(count(&xml, "//failure[@type='unreadable']"), unreadable);
+    }
+}
