@@ -31,8 +31,9 @@ pub struct Cli {
 pub enum Command {
     /// Check every record of the inputs against the lead schema.
     ///
-    /// Reports every violation of every record, one per line:
-    /// INPUT:LINE:COL: /json/pointer: message. Exit status: 0 when every record is valid,
+    /// Reports every violation of every record, one per line
+    /// (INPUT:LINE:COL: /json/pointer: message), or in a format CI systems read (--format
+    /// github, junit or sarif). Exit status: 0 when every record is valid,
     /// 1 when a record is invalid or unreadable, 2 when leadcheck could not do its job.
     Validate(ValidateArgs),
 
@@ -71,6 +72,29 @@ pub enum Command {
     /// `leadcheck sample | curl -H 'Content-Type: application/json' -d @- URL` sends it to
     /// your own endpoint.
     Sample(SampleArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
+    ///
+    /// For example: leadcheck completions bash > ~/.local/share/bash-completion/completions/leadcheck
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) to stdout; with a command name, that command's page.
+    ///
+    /// For example: leadcheck man > leadcheck.1 && man ./leadcheck.1
+    Man(ManArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// A command (such as `validate`) whose own page to print instead of leadcheck(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,6 +110,13 @@ pub enum ValidateFormat {
     Text,
     /// One JSON object per record (valid ones too), nothing else on stdout.
     Json,
+    /// GitHub Actions workflow commands: one ::error annotation per violation (file, line,
+    /// column) and a closing ::notice with the counts.
+    Github,
+    /// A JUnit XML report: one testsuite per input, one testcase per record.
+    Junit,
+    /// A SARIF 2.1.0 log: one result per violation, one rule per schema keyword.
+    Sarif,
 }
 
 /// The inputs of a command that reads records.
@@ -115,6 +146,11 @@ pub struct ValidateArgs {
     /// refer to the bundled schemas by their $id; nothing is fetched from the network.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+
+    /// Report at most N violations of each record (and say how many more there were), so
+    /// one broken fixture does not flood a CI log.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_errors: Option<u64>,
 
     /// Print nothing; only the exit status tells the result.
     #[arg(short, long)]

@@ -64,6 +64,8 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
         Command::Explain(args) => commands::explain::run(&args, &mut streams),
         Command::Schema => commands::schema::run(&mut streams),
         Command::Sample(args) => commands::sample::run(&args, &mut streams),
+        Command::Completions(args) => commands::completions::run(&args, &mut streams),
+        Command::Man(args) => commands::man::run(&args, &mut streams),
     }
 }
 

@@ -56,6 +56,19 @@ pub struct Checked {
     pub violations: Vec<Violation>,
     /// For an unreadable record, what is wrong and where.
     pub unreadable: Option<(LineCol, String)>,
+    /// Violations left out of `violations` by [`Checked::limit`] (`--max-errors`).
+    pub omitted: usize,
+}
+
+impl Checked {
+    /// Keeps the first `max` violations (in input order) and counts the others as omitted,
+    /// so one broken fixture does not flood a CI log. The status does not change.
+    pub fn limit(&mut self, max: usize) {
+        if self.violations.len() > max {
+            self.omitted += self.violations.len() - max;
+            self.violations.truncate(max);
+        }
+    }
 }
 
 impl serde::Serialize for LineCol {
@@ -112,13 +125,15 @@ pub fn check_item(schema: &Schema, item: Item, options: Options) -> Checked {
     }
 }
 
-fn unreadable(u: Unreadable) -> Checked {
+/// The verdict on a record that could not be read.
+pub fn unreadable(u: Unreadable) -> Checked {
     Checked {
         origin: u.origin,
         status: Status::Unreadable,
         lead_id: None,
         violations: Vec::new(),
         unreadable: Some((u.at, u.message)),
+        omitted: 0,
     }
 }
 
@@ -195,6 +210,7 @@ pub fn check_parts(
         lead_id: value.get("lead_id").cloned(),
         violations,
         unreadable: None,
+        omitted: 0,
     }
 }
 
@@ -405,6 +421,23 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn limit_keeps_the_first_violations_and_counts_the_rest() {
+        let schema = Schema::bundled().unwrap();
+        let text = r#"{"lead_id": "1", "lead_type": "Chatt", "spam": "no"}"#;
+        let item = Reader::new("t".into(), text.as_bytes())
+            .next()
+            .unwrap()
+            .unwrap();
+        let mut checked = check_item(&schema, item, Options::default());
+        checked.limit(5);
+        assert_eq!((checked.violations.len(), checked.omitted), (3, 0));
+        checked.limit(1);
+        assert_eq!((checked.violations.len(), checked.omitted), (1, 2));
+        assert_eq!(checked.violations[0].pointer, "/lead_id");
+        assert_eq!(checked.status, Status::Invalid);
     }
 
     #[test]

@@ -36,13 +36,7 @@ pub fn run(args: &FmtArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             }
             Item::Unreadable(u) => {
                 tally.unreadable += 1;
-                let checked = crate::validate::Checked {
-                    origin: u.origin,
-                    status: crate::validate::Status::Unreadable,
-                    lead_id: None,
-                    violations: Vec::new(),
-                    unreadable: Some((u.at, u.message)),
-                };
+                let checked = crate::validate::unreadable(u);
                 render::text::write_checked(s.err, s.err_palette, &checked)?;
             }
         }

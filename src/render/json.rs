@@ -5,7 +5,8 @@
 //!  "valid":false,"lead_id":153928,"errors":[{"pointer":"/lead_id","line":3,"column":12,
 //!  "keyword":"type","message":"…","schema_path":"/allOf/0/$ref/properties/lead_id/type"}]}
 //! ```
-//! `schema_path` is left out for `--strict`'s unknown fields. An unreadable record has `"status":"unreadable"` and one error whose `pointer` is null
+//! `schema_path` is left out for `--strict`'s unknown fields. `omitted` (violations left out
+//! by `--max-errors`) is there only when some were. An unreadable record has `"status":"unreadable"` and one error whose `pointer` is null
 //! and whose `keyword` is `"unreadable"`.
 
 use std::io::{self, Write};
@@ -26,6 +27,13 @@ pub struct RecordJson<'a> {
     pub valid: bool,
     pub lead_id: Option<&'a serde_json::Value>,
     pub errors: Vec<ErrorJson<'a>>,
+    /// Violations left out by `--max-errors` (the field is absent when none were).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One error of a record: a violation, or what made the record unreadable.
@@ -76,6 +84,7 @@ impl<'a> From<&'a Checked> for RecordJson<'a> {
             valid: c.status == Status::Valid,
             lead_id: c.lead_id.as_ref(),
             errors,
+            omitted: c.omitted,
         }
     }
 }

@@ -6,12 +6,61 @@
 
 pub mod card;
 pub mod explain;
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod pretty;
+pub mod sarif;
 pub mod stats;
 pub mod text;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use colored::{ColoredString, Colorize};
+
+use crate::position::LineCol;
+use crate::validate::Checked;
+
+/// Everything found in one input, for the formats that write a document per run (JUnit,
+/// SARIF) and so need every record before writing. Text, JSON and GitHub stream instead.
+#[derive(Debug, Clone)]
+pub struct InputReport {
+    /// The input's name (a path, `<stdin>`, or a command-line argument that named no input).
+    pub name: Arc<str>,
+    /// Its records, in order.
+    pub records: Vec<Entry>,
+    /// Why the input could not be opened or read to the end (exit status 2).
+    pub failure: Option<InputFailure>,
+    /// Time spent reading and checking it.
+    pub elapsed: Duration,
+}
+
+/// One checked record and the time spent reading and checking it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub checked: Checked,
+    pub elapsed: Duration,
+}
+
+/// Why an input could not be opened or read to the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFailure {
+    /// Where reading stopped, when it had started.
+    pub at: Option<LineCol>,
+    pub message: String,
+}
+
+impl InputReport {
+    pub fn new(name: Arc<str>) -> InputReport {
+        InputReport {
+            name,
+            records: Vec::new(),
+            failure: None,
+            elapsed: Duration::ZERO,
+        }
+    }
+}
 
 /// Styles for one output stream; all of them are no-ops when the stream gets no colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

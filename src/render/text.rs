@@ -28,6 +28,15 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
                     v.message
                 )?;
             }
+            if checked.omitted > 0 {
+                writeln!(
+                    out,
+                    "{} {}: {}",
+                    p.location(&format!("{input}:{}:", checked.origin.start)),
+                    p.warn("note"),
+                    omitted_note(checked.omitted)
+                )?;
+            }
             Ok(())
         }
         Status::Unreadable => {
@@ -43,6 +52,15 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
             )
         }
     }
+}
+
+/// What `--max-errors` left out of a record: `3 more violations of this record left out
+/// (--max-errors)`.
+pub fn omitted_note(omitted: usize) -> String {
+    format!(
+        "{omitted} more violation{} of this record left out (--max-errors)",
+        if omitted == 1 { "" } else { "s" }
+    )
 }
 
 /// A problem with a whole input: `NAME: error: message`, with the position where reading
