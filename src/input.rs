@@ -63,6 +63,14 @@ impl Input {
         }
     }
 
+    /// The input's size in bytes, when it is a file.
+    pub fn size(&self) -> Option<u64> {
+        match &self.source {
+            Source::Stdin => None,
+            Source::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+        }
+    }
+
     /// Opens the input for reading.
     pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         match &self.source {

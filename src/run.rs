@@ -55,6 +55,7 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
         err_palette,
         flush_each: term.stdout,
         width: term.columns.filter(|&c| c > 0).unwrap_or(DEFAULT_WIDTH),
+        progress: term.stderr,
     };
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args, &mut streams),
@@ -79,6 +80,8 @@ pub struct Streams<'a> {
     pub flush_each: bool,
     /// The line width to fit tables and wrap text in.
     pub width: usize,
+    /// stderr is a terminal: long runs may show their progress there.
+    pub progress: bool,
 }
 
 /// The output width when neither COLUMNS nor the terminal tells it.

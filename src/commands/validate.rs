@@ -10,9 +10,10 @@ use anyhow::Result;
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::Outcome;
-use crate::input;
+use crate::input::{self, Input};
 use crate::pipeline::{self, Event};
 use crate::position::LineCol;
+use crate::render::progress::Progress;
 use crate::render::{self, Entry, InputFailure, InputReport};
 use crate::run::Streams;
 use crate::schema::Schema;
@@ -72,6 +73,8 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         }
     }
     let jobs = args.jobs.map_or_else(pipeline::default_jobs, usize::from);
+    let sizes = inputs.iter().map(Input::size).collect();
+    let mut progress = Progress::new(s.progress && !quiet, sizes);
     let mut clock = Instant::now();
     let mut last = clock;
     let mut report: Option<InputReport> = None;
@@ -79,6 +82,7 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         match event {
             Event::Input(name) => {
                 tally.inputs += 1;
+                progress.input();
                 if let Some(mut done) = report.take() {
                     done.elapsed = clock.elapsed();
                     reports.push(done);
@@ -91,20 +95,20 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             }
             Event::InputError { name, at, message } => {
                 tally.failed_inputs += 1;
-                input_error(s, report.as_mut(), &name, at, message)?;
+                progress.suspend(|| input_error(s, report.as_mut(), &name, at, message))?;
             }
             Event::Checked(mut checked) => {
                 if let Some(max) = args.max_errors {
                     checked.limit(usize::try_from(max).unwrap_or(usize::MAX));
                 }
                 tally.add(&checked);
+                progress.record(checked.origin.offset);
                 if quiet {
                     return Ok(());
                 }
                 match format {
-                    ValidateFormat::Text => {
-                        render::text::write_checked(s.out, s.out_palette, &checked)?
-                    }
+                    ValidateFormat::Text => progress
+                        .suspend(|| render::text::write_checked(s.out, s.out_palette, &checked))?,
                     ValidateFormat::Json => render::json::write_checked(s.out, &checked)?,
                     ValidateFormat::Github => render::github::write_checked(s.out, &checked)?,
                     ValidateFormat::Junit | ValidateFormat::Sarif => {
@@ -126,6 +130,7 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         }
         Ok(())
     })?;
+    progress.finish();
     if let Some(mut done) = report.take() {
         done.elapsed = clock.elapsed();
         reports.push(done);

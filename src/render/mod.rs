@@ -10,6 +10,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod pretty;
+pub mod progress;
 pub mod sarif;
 pub mod stats;
 pub mod text;
