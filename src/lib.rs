@@ -9,14 +9,18 @@
 //! - [`position`]: byte offsets ↔ line:column, JSON Pointer → position;
 //! - [`schema`]: the bundled schemas, compiled once;
 //! - [`validate`]: violations of a record, as data;
+//! - [`diff`]: structural changes between two values, as data, and JSON Patch;
+//! - [`leads`]: records grouped by `lead_id`, a lead's state after each record;
 //! - [`render`]: output formats and colour;
 //! - [`cli`] and [`run`]: the command line and the commands.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod error;
 pub mod input;
+pub mod leads;
 pub mod position;
 pub mod render;
 pub mod run;

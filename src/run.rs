@@ -54,6 +54,8 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
     };
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args, &mut streams),
+        Command::Diff(args) => commands::diff::run(&args, &mut streams),
+        Command::History(args) => commands::history::run(&args, &mut streams),
     }
 }
 

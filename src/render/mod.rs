@@ -4,6 +4,7 @@
 //! Colour is decided once per stream (see [`Palette`]) and only applied when that stream
 //! gets it; renderers never look at the terminal themselves.
 
+pub mod diff;
 pub mod json;
 pub mod text;
 
