@@ -149,7 +149,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                         json.extend(found.changes.into_iter().map(|c| (o.id.clone(), c)));
                     }
                     _ => {
-                        let detail = format!("{} → {}", at(&o.last), at(&n.last));
+                        let detail = format!("({} → {})", at(&o.last), at(&n.last));
                         write_lead_line(s, "~", o, &detail)?;
                         out::write_changes(s.out, s.out_palette, &found.changes, "    ")?;
                     }
