@@ -10,9 +10,11 @@
 //!   later element changed. Unequal elements left between two aligned ones are paired in
 //!   order and compared recursively; the rest are insertions or removals.
 //!
-//! The alignment work is bounded ([`Options::max_cells`], for the whole diff): an array
-//! pair whose alignment table would exceed what is left of it is compared index by index
-//! instead, and the diff says so in [`Diff::fallbacks`].
+//! The alignment (Myers' shortest edit script over element classes: equal elements share
+//! a class number) costs about (N+M)·D steps for D differences. Its work, and the memory
+//! it keeps, are bounded for the whole diff ([`Options::align_budget`]): an array pair
+//! whose alignment would exceed what is left is compared index by index instead, and the
+//! diff says so in [`Diff::fallbacks`].
 //!
 //! Pointers: a change's [`Change::pointer`] names the value in NEW (for a removal, in OLD).
 //! [`Change::path`] is where the change applies when the changes are applied in order to
@@ -27,9 +29,9 @@ use serde_json::{Map, Number, Value, json};
 
 use crate::position::escape_token;
 
-/// The default bound on alignment work: cells of the alignment tables of all the arrays of
-/// one diff (each cell is two bytes and a few nanoseconds).
-pub const DEFAULT_MAX_CELLS: usize = 10_000_000;
+/// The default bound on alignment work for one diff, in search steps (each a few
+/// nanoseconds, and at most four bytes of memory kept for the way back).
+pub const DEFAULT_ALIGN_BUDGET: usize = 10_000_000;
 
 /// What happened at a pointer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,15 +142,15 @@ impl Ignore {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub ignore: Ignore,
-    /// The bound on alignment work for the whole diff, in table cells.
-    pub max_cells: usize,
+    /// The bound on alignment work for the whole diff, in search steps.
+    pub align_budget: usize,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             ignore: Ignore::default(),
-            max_cells: DEFAULT_MAX_CELLS,
+            align_budget: DEFAULT_ALIGN_BUDGET,
         }
     }
 }
@@ -157,7 +159,7 @@ impl Default for Options {
 pub fn diff(old: &Value, new: &Value, options: &Options) -> Diff {
     let mut walker = Walker {
         options,
-        budget: options.max_cells,
+        budget: options.align_budget,
         out: Diff::default(),
     };
     walker.walk(old, new, "", "");
@@ -246,7 +248,7 @@ enum Step {
 
 struct Walker<'a> {
     options: &'a Options,
-    /// Alignment cells left.
+    /// Alignment steps left.
     budget: usize,
     out: Diff,
 }
@@ -376,21 +378,20 @@ impl Walker<'_> {
             steps.extend((pre..pre + n).map(Step::Remove));
             steps.extend((pre..pre + m).map(Step::Insert));
         } else {
-            let cells = (n + 1).saturating_mul(m + 1);
-            if cells > self.budget || n.min(m) >= usize::from(u16::MAX) {
-                self.out.fallbacks.push(Fallback {
-                    pointer: pointer.to_string(),
-                    old_len: a.len(),
-                    new_len: b.len(),
-                });
-                let common = n.min(m);
-                steps.extend((pre..pre + common).map(|i| Step::Pair(i, i)));
-                steps.extend((pre + common..pre + n).map(Step::Remove));
-                steps.extend((pre + common..pre + m).map(Step::Insert));
-            } else {
-                self.budget -= cells;
-                let script = lcs(&a[pre..pre + n], &b[pre..pre + m]);
-                steps.extend(pair_up(script, pre));
+            let (ca, cb) = classes(&a[pre..pre + n], &b[pre..pre + m]);
+            match myers(&ca, &cb, &mut self.budget) {
+                Some(script) => steps.extend(pair_up(script, pre)),
+                None => {
+                    self.out.fallbacks.push(Fallback {
+                        pointer: pointer.to_string(),
+                        old_len: a.len(),
+                        new_len: b.len(),
+                    });
+                    let common = n.min(m);
+                    steps.extend((pre..pre + common).map(|i| Step::Pair(i, i)));
+                    steps.extend((pre + common..pre + n).map(Step::Remove));
+                    steps.extend((pre + common..pre + m).map(Step::Insert));
+                }
             }
         }
         steps.extend(std::iter::repeat_n(Step::Keep, suf));
@@ -419,42 +420,95 @@ fn classes<'v>(a: &'v [Value], b: &'v [Value]) -> (Vec<u32>, Vec<u32>) {
     (ca, cb)
 }
 
-/// A longest-common-subsequence edit script of two non-empty arrays, with indices
-/// relative to them: `Keep` for a common element, `Remove(i)`, `Insert(j)`.
-fn lcs(a: &[Value], b: &[Value]) -> Vec<Step> {
-    let (ca, cb) = classes(a, b);
-    let (n, m) = (ca.len(), cb.len());
-    let w = m + 1;
-    // table[i * w + j]: length of the LCS of ca[i..] and cb[j..]; it fits in u16 because
-    // the caller keeps min(n, m) below u16::MAX.
-    let mut table = vec![0u16; (n + 1) * w];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            table[i * w + j] = if ca[i] == cb[j] {
-                table[(i + 1) * w + j + 1] + 1
+/// A shortest edit script (Myers' O((N+M)·D) algorithm) of two non-empty sequences of
+/// class numbers, with indices relative to them: `Keep` for a common element, `Remove(i)`,
+/// `Insert(j)`. Each step of the search is charged to `budget` (and so is the memory it
+/// keeps for the way back, which is of the same order); `None` when it runs out.
+fn myers(a: &[u32], b: &[u32], budget: &mut usize) -> Option<Vec<Step>> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let max = n + m;
+    if max > i32::MAX as isize {
+        return None;
+    }
+    // v[k + max] is the furthest x reached on diagonal k = x - y.
+    let mut v = vec![0isize; 2 * max as usize + 2];
+    // trace[d] holds v over diagonals -d..=d after step d, for the way back.
+    let mut trace: Vec<Vec<i32>> = Vec::new();
+    let mut found = None;
+    'search: for d in 0..=max {
+        let cost = 2 * d as usize + 1;
+        if cost > *budget {
+            return None;
+        }
+        *budget -= cost;
+        for k in (-d..=d).step_by(2) {
+            let i = (k + max) as usize;
+            let mut x = if k == -d || (k != d && v[i - 1] < v[i + 1]) {
+                v[i + 1]
             } else {
-                table[(i + 1) * w + j].max(table[i * w + j + 1])
+                v[i - 1] + 1
             };
+            let mut y = x - k;
+            let start = x;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            let snake = (x - start) as usize;
+            if snake > *budget {
+                return None;
+            }
+            *budget -= snake;
+            v[i] = x;
+            if x >= n && y >= m {
+                trace.push(window(&v, max, d));
+                found = Some(d);
+                break 'search;
+            }
         }
+        trace.push(window(&v, max, d));
     }
-    let mut script = Vec::with_capacity(n + m);
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if ca[i] == cb[j] {
-            script.push(Step::Keep);
-            i += 1;
-            j += 1;
-        } else if table[(i + 1) * w + j] >= table[i * w + j + 1] {
-            script.push(Step::Remove(i));
-            i += 1;
+    let depth = found?;
+    let mut script = Vec::with_capacity((n + m) as usize);
+    let (mut x, mut y) = (n, m);
+    for d in (1..=depth).rev() {
+        let prev = &trace[d as usize - 1];
+        let at = |k: isize| prev[(k + d - 1) as usize] as isize;
+        let k = x - y;
+        let prev_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
+            k + 1
         } else {
-            script.push(Step::Insert(j));
-            j += 1;
+            k - 1
+        };
+        let prev_x = at(prev_k);
+        let prev_y = prev_x - prev_k;
+        while x > prev_x && y > prev_y {
+            script.push(Step::Keep);
+            x -= 1;
+            y -= 1;
         }
+        if x == prev_x {
+            script.push(Step::Insert(prev_y as usize));
+        } else {
+            script.push(Step::Remove(prev_x as usize));
+        }
+        (x, y) = (prev_x, prev_y);
     }
-    script.extend((i..n).map(Step::Remove));
-    script.extend((j..m).map(Step::Insert));
-    script
+    while x > 0 && y > 0 {
+        script.push(Step::Keep);
+        x -= 1;
+        y -= 1;
+    }
+    script.reverse();
+    Some(script)
+}
+
+/// `v` over the diagonals -d..=d, compactly (the search keeps one per step).
+fn window(v: &[isize], max: isize, d: isize) -> Vec<i32> {
+    v[(max - d) as usize..=(max + d) as usize]
+        .iter()
+        .map(|&x| x as i32)
+        .collect()
 }
 
 /// Turns each run of removals and insertions between two kept elements into pairs (compared
@@ -623,7 +677,7 @@ mod tests {
         let old = json!([1, 2, 3, 4, 5, 6]);
         let new = json!([0, 1, 2, 3, 4, 5, 6, 7]);
         let options = Options {
-            max_cells: 10,
+            align_budget: 10,
             ..Options::default()
         };
         let diff = diff(&old, &new, &options);
@@ -636,6 +690,56 @@ mod tests {
             }]
         );
         assert_eq!(diff.changes.len(), 8, "{:?}", summary(&diff));
+    }
+
+    #[test]
+    fn myers_finds_a_shortest_script() {
+        // Against the textbook dynamic programme, on small random sequences.
+        let lcs_len = |a: &[u32], b: &[u32]| {
+            let mut t = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in (0..a.len()).rev() {
+                for j in (0..b.len()).rev() {
+                    t[i][j] = if a[i] == b[j] {
+                        t[i + 1][j + 1] + 1
+                    } else {
+                        t[i + 1][j].max(t[i][j + 1])
+                    };
+                }
+            }
+            t[0][0]
+        };
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..2000 {
+            let a: Vec<u32> = (0..1 + next(12)).map(|_| next(4) as u32).collect();
+            let b: Vec<u32> = (0..1 + next(12)).map(|_| next(4) as u32).collect();
+            let mut budget = usize::MAX;
+            let script = myers(&a, &b, &mut budget).unwrap();
+            let kept = script.iter().filter(|s| **s == Step::Keep).count();
+            assert_eq!(kept, lcs_len(&a, &b), "{a:?} {b:?}");
+            // The script turns a into b.
+            let (mut i, mut out) = (0, Vec::new());
+            for step in &script {
+                match *step {
+                    Step::Keep => {
+                        out.push(a[i]);
+                        i += 1;
+                    }
+                    Step::Remove(r) => {
+                        assert_eq!(r, i);
+                        i += 1;
+                    }
+                    Step::Insert(j) => out.push(b[j]),
+                    Step::Pair(..) => unreachable!(),
+                }
+            }
+            assert_eq!((i, out), (a.len(), b.clone()));
+        }
     }
 
     #[test]

@@ -350,7 +350,7 @@ impl Gen {
 fn patch_of_generated_pairs_applies() {
     let mut g = Gen(0x9E37_79B9_7F4A_7C15);
     let tight = Options {
-        max_cells: 12, // small arrays only get aligned; larger ones fall back
+        align_budget: 12, // small arrays only get aligned; larger ones fall back
         ..Options::default()
     };
     let ignoring = Options {
