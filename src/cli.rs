@@ -93,8 +93,8 @@ pub enum HistoryFormat {
 /// How changes are found, for `diff` and `history`.
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// Leave out changes at this JSON Pointer; a trailing /* leaves out the whole subtree
-    /// (e.g. --ignore /last_updated --ignore /lead_analysis/*). Repeatable.
+    /// Leave out the change at exactly this JSON Pointer; with a trailing /*, everything at
+    /// and under it (e.g. --ignore /last_updated --ignore /lead_analysis/*). Repeatable.
     #[arg(long, value_name = "POINTER")]
     pub ignore: Vec<String>,
 

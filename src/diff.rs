@@ -31,7 +31,7 @@ use crate::position::escape_token;
 
 /// The default bound on alignment work for one diff, in search steps (each a few
 /// nanoseconds, and at most four bytes of memory kept for the way back).
-pub const DEFAULT_ALIGN_BUDGET: usize = 10_000_000;
+pub const DEFAULT_ALIGN_BUDGET: usize = 4_000_000;
 
 /// What happened at a pointer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -400,20 +400,31 @@ impl Walker<'_> {
 }
 
 /// The elements as class numbers: equal elements (of either array) get the same number.
-fn classes<'v>(a: &'v [Value], b: &'v [Value]) -> (Vec<u32>, Vec<u32>) {
-    let mut reps: HashMap<u64, Vec<(u32, &'v Value)>> = HashMap::new();
-    let mut next = 0u32;
-    let mut class_of = |v: &'v Value| -> u32 {
+fn classes(a: &[Value], b: &[Value]) -> (Vec<u32>, Vec<u32>) {
+    // The first value seen with each hash, and (rarely) the others with the same hash.
+    let mut first: HashMap<u64, u32> = HashMap::with_capacity(a.len() + b.len());
+    let mut more: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut reps: Vec<&Value> = Vec::new();
+    let mut class_of = |v| -> u32 {
         let mut h = DefaultHasher::new();
         hash_value(v, &mut h);
-        let bucket = reps.entry(h.finish()).or_default();
-        if let Some((id, _)) = bucket.iter().find(|(_, r)| equal(r, v)) {
-            return *id;
+        let hash = h.finish();
+        let next = reps.len() as u32;
+        match first.get(&hash) {
+            None => {
+                first.insert(hash, next);
+            }
+            Some(&id) if equal(reps[id as usize], v) => return id,
+            Some(_) => {
+                let others = more.entry(hash).or_default();
+                if let Some(&id) = others.iter().find(|&&id| equal(reps[id as usize], v)) {
+                    return id;
+                }
+                others.push(next);
+            }
         }
-        let id = next;
-        next += 1;
-        bucket.push((id, v));
-        id
+        reps.push(v);
+        next
     };
     let ca = a.iter().map(&mut class_of).collect();
     let cb = b.iter().map(&mut class_of).collect();
@@ -690,6 +701,15 @@ mod tests {
             }]
         );
         assert_eq!(diff.changes.len(), 8, "{:?}", summary(&diff));
+    }
+
+    #[test]
+    fn equal_elements_share_a_class() {
+        let a = [json!(1), json!({"k": [1, 2]}), json!("1"), json!(1.5)];
+        let b = [json!({"k": [1.0, 2]}), json!(1.0), json!(null), json!(1.5)];
+        let (ca, cb) = classes(&a, &b);
+        assert_eq!(ca, [0, 1, 2, 3]);
+        assert_eq!(cb, [1, 0, 4, 3]);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! Memory: [`States`] keeps one value per distinct lead (its latest state), whatever the
 //! number of records.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -136,7 +137,7 @@ pub enum Pairing<'a> {
     OnlyNew(&'a State),
     /// In both: the OLD state, the NEW state, and what NEW's state is to be compared as
     /// (a partial NEW laid over OLD unless `literal`).
-    Both(&'a State, &'a State, Value),
+    Both(&'a State, &'a State, Cow<'a, Value>),
 }
 
 /// Pairs the leads of OLD and NEW: OLD's leads in their order (each only in OLD, or in
@@ -147,9 +148,9 @@ pub fn pair<'a>(old: &'a States, new: &'a States, literal: bool) -> Vec<Pairing<
         match new.get(key) {
             Some(n) => {
                 let compared = if n.partial && !literal {
-                    overlay(&o.value, &n.value)
+                    Cow::Owned(overlay(&o.value, &n.value))
                 } else {
-                    n.value.clone()
+                    Cow::Borrowed(&n.value)
                 };
                 out.push(Pairing::Both(o, n, compared));
             }
@@ -308,7 +309,7 @@ mod tests {
             Pairing::Both(_, n, compared) => {
                 assert!(n.partial);
                 assert_eq!(
-                    compared,
+                    compared.as_ref(),
                     &json!({"lead_id": 1, "trigger": "update", "a": 1, "b": 2})
                 );
             }

@@ -22,13 +22,23 @@ use crate::run::Streams;
 struct Side {
     name: String,
     records: u64,
-    /// The first record (the whole side when it holds one).
+    /// The first record while it is the only one (then `states` is empty).
     first: Option<(Value, Origin)>,
     states: States,
     /// Records of a capture without a lead_id (not compared).
     without_id: Vec<Origin>,
     /// Unreadable records, or the input could not be opened or read.
     failed: bool,
+}
+
+impl Side {
+    /// Takes a record of a capture into account.
+    fn add(&mut self, value: Value, origin: Origin, literal: bool) {
+        let at = origin.clone();
+        if self.states.add(value, origin, literal).is_err() {
+            self.without_id.push(at);
+        }
+    }
 }
 
 /// `leadcheck diff`.
@@ -51,12 +61,14 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         let (Some((old_value, _)), Some((new_value, new_origin))) = (&old.first, &new.first) else {
             unreachable!("a side with one record keeps it");
         };
+        let overlaid;
         let compared = if !literal && leads::is_update(new_value) {
-            leads::overlay(old_value, new_value)
+            overlaid = leads::overlay(old_value, new_value);
+            &overlaid
         } else {
-            new_value.clone()
+            new_value
         };
-        let found = diff::diff(old_value, &compared, &options);
+        let found = diff::diff(old_value, compared, &options);
         if !args.quiet {
             write_direct(args.format, &found, new_origin, s)?;
         }
@@ -333,17 +345,16 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
             }
             Ok(Item::Record(record)) => {
                 side.records += 1;
+                // The first record is kept as it is until a second one shows the input is
+                // a capture: a payload is never held twice.
                 if side.records == 1 {
-                    side.first = Some((record.value.clone(), record.origin.clone()));
+                    side.first = Some((record.value, record.origin));
+                    continue;
                 }
-                let origin = record.origin.clone();
-                if side
-                    .states
-                    .add(record.value, record.origin, literal)
-                    .is_err()
-                {
-                    side.without_id.push(origin);
+                if let Some((value, origin)) = side.first.take() {
+                    side.add(value, origin, literal);
                 }
+                side.add(record.value, record.origin, literal);
             }
         }
     }
