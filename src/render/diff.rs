@@ -126,7 +126,7 @@ pub fn write_note(out: &mut dyn Write, p: Palette, at: &Origin, message: &str) -
 /// The note for arrays compared index by index.
 pub fn fallback_message(f: &Fallback) -> String {
     format!(
-        "{}: arrays of {} and {} elements compared index by index (too large to align)",
+        "{}: arrays of {} and {} elements compared index by index (too many differences to align)",
         shown_pointer(&f.pointer),
         f.old_len,
         f.new_len
