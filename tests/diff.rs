@@ -610,6 +610,33 @@ fn captures_are_compared_lead_by_lead() {
 }
 
 #[test]
+fn a_lone_payload_against_a_capture() {
+    let (code, stdout, stderr) = diff_cmd(&[
+        "--ignore",
+        "/trigger",
+        "--ignore",
+        "/last_updated",
+        &sample("diff/completed.json"),
+        &sample("captures/history.jsonl"),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        r#"~ lead 153940 (samples/diff/completed.json:1:1 → samples/captures/history.jsonl:5:1)
+    ~ /notes        "" → "Quoted after the chat."
+    ~ /quotable     "Not Set" → "Yes"
+    ~ /quote_value  null → 1250.0
++ lead 153941 only in NEW (samples/captures/history.jsonl:2:1)
++ lead 153942 only in NEW (samples/captures/history.jsonl:6:1)
+"#
+    );
+    assert_eq!(
+        stderr,
+        "1 lead in both (1 changed), 0 only in OLD, 2 only in NEW; 3 changes: 0 added, 0 removed, 3 changed\n"
+    );
+}
+
+#[test]
 fn an_unreadable_record_in_a_capture_stops_the_comparison() {
     let capture = sample("captures/webhooks.jsonl");
     let (code, stdout, stderr) = diff_cmd(&[&capture, &sample("captures/history.jsonl")]);

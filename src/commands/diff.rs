@@ -52,8 +52,8 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     if is_stdin(&args.old) && is_stdin(&args.new) {
         bail!("OLD and NEW cannot both be `-`: stdin can be read only once");
     }
-    let old = read_side(&args.old, literal, args.quiet, s)?;
-    let new = read_side(&args.new, literal, args.quiet, s)?;
+    let mut old = read_side(&args.old, literal, args.quiet, s)?;
+    let mut new = read_side(&args.new, literal, args.quiet, s)?;
     if old.failed || new.failed {
         return Ok(Outcome::Error);
     }
@@ -87,6 +87,12 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             new.name,
             records(new.records)
         );
+    }
+    // A side with a lone record is a capture of one lead, then.
+    for side in [&mut old, &mut new] {
+        if let Some((value, origin)) = side.first.take() {
+            side.add(value, origin, literal);
+        }
     }
     if !args.quiet {
         for origin in old.without_id.iter().chain(&new.without_id) {
