@@ -129,6 +129,10 @@ fn unreadable_records_are_reported_and_the_rest_shown() {
         )),
         "{stderr}"
     );
+    assert!(
+        stderr.ends_with("\n8 records (2 unreadable), 4 leads, 4 shown\n"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let mut outcome = Outcome::Ok;
     let mut history = History::default();
     let mut records = 0u64;
+    let mut unreadable = 0u64;
     let mut without_id = 0u64;
     let (inputs, errors) = input::expand(&args.input.inputs);
     for e in &errors {
@@ -59,6 +60,8 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 }
                 Ok(Item::Unreadable(u)) => {
                     outcome = Outcome::Error;
+                    records += 1;
+                    unreadable += 1;
                     out::write_unreadable(s.err, s.err_palette, &u)?;
                 }
                 Ok(Item::Record(record)) => {
@@ -113,12 +116,14 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     s.out.flush()?;
     if args.format == HistoryFormat::Text {
         let plural = |n: u64, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let mut line = format!(
-            "{}, {}, {} shown",
-            plural(records, "record"),
-            plural(history.len() as u64, "lead"),
-            shown
-        );
+        let mut line = plural(records, "record");
+        if unreadable > 0 {
+            line.push_str(&format!(" ({unreadable} unreadable)"));
+        }
+        line.push_str(&format!(
+            ", {}, {shown} shown",
+            plural(history.len() as u64, "lead")
+        ));
         if without_id > 0 {
             line.push_str(&format!(", {without_id} without lead_id"));
         }
