@@ -6,6 +6,7 @@
 //! outcome to an exit code.
 //!
 //! - [`input`]: inputs (files, directories, stdin) → records with their origin;
+//! - [`pipeline`]: records checked on every core, results in input order;
 //! - [`position`]: byte offsets ↔ line:column, JSON Pointer → position;
 //! - [`schema`]: the bundled schemas, compiled once;
 //! - [`validate`]: violations of a record, as data;
@@ -13,16 +14,20 @@
 //! - [`fmt`]: a record's own text as a tree (key order and numbers as written);
 //! - [`redact`]: personal values replaced by stable placeholders;
 //! - [`explain`]: the bundled schema as documentation, and bundled into one document;
+//! - [`diff`]: structural changes between two values, as data, and JSON Patch;
+//! - [`leads`]: records grouped by `lead_id`, a lead's state after each record;
 //! - [`render`]: output formats and colour;
 //! - [`cli`] and [`run`]: the command line and the commands.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod fmt;
 pub mod input;
+pub mod leads;
 pub mod pipeline;
 pub mod position;
 pub mod redact;

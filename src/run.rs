@@ -67,6 +67,8 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
         Command::Sample(args) => commands::sample::run(&args, &mut streams),
         Command::Completions(args) => commands::completions::run(&args, &mut streams),
         Command::Man(args) => commands::man::run(&args, &mut streams),
+        Command::Diff(args) => commands::diff::run(&args, &mut streams),
+        Command::History(args) => commands::history::run(&args, &mut streams),
     }
 }
 

@@ -2,8 +2,10 @@
 //! the renderers to the [`Streams`](crate::run::Streams) it is given.
 
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod fmt;
+pub mod history;
 pub mod man;
 pub mod sample;
 pub mod schema;

@@ -5,6 +5,7 @@
 //! gets it; renderers never look at the terminal themselves.
 
 pub mod card;
+pub mod diff;
 pub mod explain;
 pub mod github;
 pub mod json;

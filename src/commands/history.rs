@@ -1,0 +1,143 @@
+//! `leadcheck history`: how each lead evolved across a capture.
+//!
+//! Records are read one at a time; each lead keeps its latest state (to compare the next
+//! record with) and, for each version, its summary and its changes. The leads are shown
+//! once every input is read, in order of first arrival.
+
+use anyhow::Result;
+
+use crate::cli::{HistoryArgs, HistoryFormat};
+use crate::diff::{Ignore, Options};
+use crate::error::Outcome;
+use crate::input::{self, Item, Reader};
+use crate::leads::{self, History};
+use crate::render::{self, diff as out};
+use crate::run::Streams;
+
+/// `leadcheck history`.
+pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
+    let ignore = Ignore::new(&args.compare.ignore).map_err(anyhow::Error::msg)?;
+    let options = Options {
+        ignore,
+        ..Options::default()
+    };
+    let literal = args.compare.literal;
+    let mut outcome = Outcome::Ok;
+    let mut history = History::default();
+    let mut records = 0u64;
+    let mut unreadable = 0u64;
+    let mut without_id = 0u64;
+    let (inputs, errors) = input::expand(&args.input.inputs);
+    for e in &errors {
+        outcome = Outcome::Error;
+        render::text::write_input_error(s.err, s.err_palette, &e.name, None, &e.message)?;
+    }
+    for input in &inputs {
+        let source = match input.open() {
+            Ok(source) => source,
+            Err(e) => {
+                outcome = Outcome::Error;
+                let message = format!("cannot open: {}", input::io_message(&e));
+                render::text::write_input_error(s.err, s.err_palette, &input.name, None, &message)?;
+                continue;
+            }
+        };
+        let mut reader = Reader::new(input.name.clone(), source);
+        while let Some(item) = reader.next() {
+            match item {
+                Err(e) => {
+                    outcome = Outcome::Error;
+                    let message = format!("cannot read: {}", input::io_message(&e));
+                    let at = Some(reader.position());
+                    render::text::write_input_error(
+                        s.err,
+                        s.err_palette,
+                        &input.name,
+                        at,
+                        &message,
+                    )?;
+                    break;
+                }
+                Ok(Item::Unreadable(u)) => {
+                    outcome = Outcome::Error;
+                    records += 1;
+                    unreadable += 1;
+                    out::write_unreadable(s.err, s.err_palette, &u)?;
+                }
+                Ok(Item::Record(record)) => {
+                    records += 1;
+                    // With --lead, the other leads are not even kept.
+                    if let Some(wanted) = &args.lead
+                        && leads::lead_key(&record.value).as_deref() != Some(wanted.as_str())
+                    {
+                        continue;
+                    }
+                    let origin = record.origin.clone();
+                    if history
+                        .add(record.value, record.origin, &options, literal)
+                        .is_err()
+                    {
+                        without_id += 1;
+                        out::write_note(
+                            s.err,
+                            s.err_palette,
+                            &origin,
+                            "no lead_id: record left out of the history",
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    let mut shown = 0usize;
+    for (_, state, versions) in history.leads() {
+        if args.changed_only && versions.len() < 2 {
+            continue;
+        }
+        for v in versions {
+            for f in &v.fallbacks {
+                out::write_note(s.err, s.err_palette, &v.origin, &out::fallback_message(f))?;
+            }
+        }
+        match args.format {
+            HistoryFormat::Text => {
+                if shown > 0 {
+                    writeln!(s.out)?;
+                }
+                out::write_lead(s.out, s.out_palette, state, versions)?;
+            }
+            HistoryFormat::Json => out::write_lead_json(s.out, state, versions)?,
+        }
+        shown += 1;
+        if s.flush_each {
+            s.out.flush()?;
+        }
+    }
+    s.out.flush()?;
+    if args.format == HistoryFormat::Text {
+        let plural = |n: u64, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let mut line = plural(records, "record");
+        if unreadable > 0 {
+            line.push_str(&format!(" ({unreadable} unreadable)"));
+        }
+        line.push_str(&format!(
+            ", {}, {shown} shown",
+            plural(history.len() as u64, "lead")
+        ));
+        if without_id > 0 {
+            line.push_str(&format!(", {without_id} without lead_id"));
+        }
+        writeln!(s.err, "{line}")?;
+    }
+    if let Some(wanted) = &args.lead
+        && history.is_empty()
+    {
+        writeln!(
+            s.err,
+            "{}: no record has lead_id {wanted}",
+            s.err_palette.warn("note")
+        )?;
+        return Ok(outcome.worst(Outcome::Found));
+    }
+    Ok(outcome)
+}
