@@ -58,18 +58,25 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Checks every record of `inputs` with `jobs` worker threads and hands the events to
-/// `sink` in input order. A sink error (such as a closed output pipe) stops everything and
-/// is returned.
+/// Checks every record of `inputs` with `jobs` worker threads (default: one per core) and
+/// hands the events to `sink` in input order. A sink error (such as a closed output pipe)
+/// stops everything and is returned.
 pub fn check_inputs(
     inputs: Vec<Input>,
     schema: &Schema,
     options: Options,
-    jobs: usize,
+    jobs: Option<usize>,
     sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    // One small file is done before threads would have started (and before the core count,
+    // which reads cgroup files, is known).
     let single_small_file = inputs.len() == 1 && small_file(&inputs[0]).is_some();
-    if jobs <= 1 || single_small_file {
+    let jobs = if single_small_file {
+        1
+    } else {
+        jobs.unwrap_or_else(default_jobs)
+    };
+    if jobs <= 1 {
         for input in inputs {
             check_sequential(&input, schema, options, sink)?;
         }

@@ -23,6 +23,9 @@ pub const BUNDLED: [(&str, &str); 2] = [
     ),
 ];
 
+/// The base URI of the bundled schemas' `$id`s.
+pub const BUNDLED_BASE: &str = "https://leadcheck.dev/schemas/";
+
 /// The document the bundled validation uses by default.
 pub const DEFAULT_SCHEMA: &str = "chat-lead.schema.json";
 
@@ -100,10 +103,16 @@ impl Schema {
             ))
         })?;
         let root_id = id_of(&root).unwrap_or_default();
-        let mut docs: Vec<(String, Value)> = bundled_documents()
-            .into_iter()
-            .filter(|(id, _)| *id != root_id)
-            .collect();
+        // The bundled documents are registered only for a schema that refers to them.
+        let refers_to_bundled = memchr::memmem::find(&text, BUNDLED_BASE.as_bytes()).is_some();
+        let mut docs: Vec<(String, Value)> = if refers_to_bundled {
+            bundled_documents()
+                .into_iter()
+                .filter(|(id, _)| *id != root_id)
+                .collect()
+        } else {
+            Vec::new()
+        };
         docs.insert(0, (root_id, root));
         Schema::compile(name, 0, docs)
     }
@@ -114,60 +123,30 @@ impl Schema {
         mut docs: Vec<(String, Value)>,
     ) -> Result<Schema, SchemaError> {
         docs.swap(0, root);
-        let resources: Vec<(String, Value)> = docs
-            .iter()
-            .skip(1)
-            .filter(|(id, _)| !id.is_empty())
-            .cloned()
-            .collect();
-        let registry = Registry::new()
-            .extend(resources)
-            .and_then(|b| b.prepare())
-            .map_err(|e| SchemaError(format!("{name}: cannot resolve schema: {e}")))?;
-        let validator = jsonschema::options()
-            .with_registry(&registry)
-            .should_validate_formats(true)
-            .build(&docs[0].1)
-            .map_err(|e| SchemaError(format!("{name}: invalid schema: {e}")))?;
-        let mut schema = Schema {
+        let validator = {
+            let resources = docs
+                .iter()
+                .skip(1)
+                .filter(|(id, _)| !id.is_empty())
+                .map(|(id, doc)| (id.as_str(), doc));
+            let registry = Registry::new()
+                .extend(resources)
+                .and_then(|b| b.prepare())
+                .map_err(|e| SchemaError(format!("{name}: cannot resolve schema: {e}")))?;
+            jsonschema::options()
+                .with_registry(&registry)
+                .should_validate_formats(true)
+                .build(&docs[0].1)
+                .map_err(|e| SchemaError(format!("{name}: invalid schema: {e}")))?
+        };
+        let mut known_fields = BTreeSet::new();
+        collect_fields(&docs, &docs[0].0, &docs[0].1, &mut known_fields, 0);
+        Ok(Schema {
             validator,
             documents: docs,
-            known_fields: BTreeSet::new(),
+            known_fields,
             name,
-        };
-        let mut known = BTreeSet::new();
-        let root = schema.documents[0].1.clone();
-        let base = schema.documents[0].0.clone();
-        schema.collect_fields(&base, &root, &mut known, 0);
-        schema.known_fields = known;
-        Ok(schema)
-    }
-
-    /// Gathers top-level property names through `allOf`/`anyOf`/`oneOf` and `$ref`s.
-    fn collect_fields(&self, base: &str, node: &Value, out: &mut BTreeSet<String>, depth: u32) {
-        if depth > 16 {
-            return;
-        }
-        if let Some(props) = node.get("properties").and_then(Value::as_object) {
-            out.extend(props.keys().cloned());
-        }
-        for key in ["allOf", "anyOf", "oneOf"] {
-            for sub in node
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                self.collect_fields(base, sub, out, depth + 1);
-            }
-        }
-        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-            let uri = resolve_uri(base, reference);
-            if let Some(target) = self.lookup(&uri) {
-                let target_base = uri.split('#').next().unwrap_or_default().to_string();
-                self.collect_fields(&target_base, &target.clone(), out, depth + 1);
-            }
-        }
+        })
     }
 
     /// The name the schema is reported under (a bundled file name or the path given).
@@ -192,17 +171,54 @@ impl Schema {
     /// The schema node at `uri` (a document's base URI plus a `#` JSON Pointer fragment).
     /// A URI naming no known document is looked up in the root document.
     pub fn lookup(&self, uri: &str) -> Option<&Value> {
-        let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
-        let doc = self
-            .documents
-            .iter()
-            .find(|(id, _)| id == base)
-            .map_or(&self.documents[0].1, |(_, d)| d);
-        let fragment = percent_decode(fragment);
-        if fragment.is_empty() {
-            Some(doc)
-        } else {
-            doc.pointer(&fragment)
+        lookup_in(&self.documents, uri)
+    }
+}
+
+/// [`Schema::lookup`] in a list of `(base URI, document)`, the first being the root.
+fn lookup_in<'d>(documents: &'d [(String, Value)], uri: &str) -> Option<&'d Value> {
+    let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
+    let doc = documents
+        .iter()
+        .find(|(id, _)| id == base)
+        .map_or(&documents[0].1, |(_, d)| d);
+    let fragment = percent_decode(fragment);
+    if fragment.is_empty() {
+        Some(doc)
+    } else {
+        doc.pointer(&fragment)
+    }
+}
+
+/// Gathers top-level property names through `allOf`/`anyOf`/`oneOf` and `$ref`s.
+fn collect_fields(
+    docs: &[(String, Value)],
+    base: &str,
+    node: &Value,
+    out: &mut BTreeSet<String>,
+    depth: u32,
+) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(props) = node.get("properties").and_then(Value::as_object) {
+        out.extend(props.keys().cloned());
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for sub in node
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_fields(docs, base, sub, out, depth + 1);
+        }
+    }
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+        let uri = resolve_uri(base, reference);
+        if let Some(target) = lookup_in(docs, &uri) {
+            let target_base = uri.split('#').next().unwrap_or_default().to_string();
+            collect_fields(docs, &target_base, target, out, depth + 1);
         }
     }
 }

@@ -72,7 +72,7 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             reports.push(report);
         }
     }
-    let jobs = args.jobs.map_or_else(pipeline::default_jobs, usize::from);
+    let jobs = args.jobs.map(usize::from);
     let sizes = inputs.iter().map(Input::size).collect();
     let mut progress = Progress::new(s.progress && !quiet, sizes);
     let mut clock = Instant::now();
