@@ -6,6 +6,8 @@
 //! outcome to an exit code.
 //!
 //! - [`input`]: inputs (files, directories, stdin) → records with their origin;
+//! - [`capture`]: capture formats (gzip, HTTP requests, HAR, form bodies, API lists) →
+//!   bodies fed to the input reader;
 //! - [`position`]: byte offsets ↔ line:column, JSON Pointer → position;
 //! - [`schema`]: the bundled schemas, compiled once;
 //! - [`validate`]: violations of a record, as data;
@@ -13,6 +15,7 @@
 //! - [`cli`] and [`run`]: the command line and the commands.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod capture;
 pub mod cli;
 pub mod commands;
 pub mod error;

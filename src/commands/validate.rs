@@ -2,23 +2,45 @@
 
 use anyhow::Result;
 
+use crate::capture;
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::Outcome;
-use crate::input::{self, Reader};
+use crate::input::{self, Item, Source};
 use crate::render;
 use crate::run::Streams;
-use crate::schema::Schema;
-use crate::validate::{self, Options, Tally};
+use crate::schema::{Schema, SchemaError, Schemas};
+use crate::validate::{self, Checked, Options, Tally};
+
+/// The schema each record is checked against.
+enum Choice {
+    /// `--schema FILE` or a forced `--type`: one schema for every record.
+    Fixed(Schema),
+    /// `--type auto`: the schema of each record's lead_type, compiled when first needed.
+    Auto(Box<Schemas>),
+}
+
+impl Choice {
+    fn check(&self, item: Item, options: Options) -> Result<Checked, SchemaError> {
+        let schema = match (self, &item) {
+            (Choice::Fixed(schema), _) => schema,
+            (Choice::Auto(schemas), Item::Record(record)) => schemas.for_value(&record.value)?,
+            // An unreadable record is not checked against anything.
+            (Choice::Auto(schemas), Item::Unreadable(_)) => schemas.common()?,
+        };
+        Ok(validate::check_item(schema, item, options))
+    }
+}
 
 /// `leadcheck validate`.
 pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let quiet = args.quiet;
-    let schema = match &args.schema {
-        Some(path) => Schema::from_path(path),
-        None => Schema::bundled(),
+    let schema = match (&args.schema, args.lead_type.lead_type()) {
+        (Some(path), _) => Schema::from_path(path).map(Choice::Fixed),
+        (None, Some(lead_type)) => Schema::for_type(lead_type).map(Choice::Fixed),
+        (None, None) => Ok(Choice::Auto(Box::default())),
     };
-    let schema = match schema {
-        Ok(schema) => schema,
+    let choice = match schema {
+        Ok(choice) => choice,
         Err(e) if quiet => {
             let _ = e;
             return Ok(Outcome::Error);
@@ -55,7 +77,16 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 continue;
             }
         };
-        let mut reader = Reader::new(input.name.clone(), source);
+        let file_name = match &input.source {
+            Source::File(path) => path.file_name().and_then(|n| n.to_str()),
+            Source::Stdin => None,
+        };
+        let mut reader = capture::records(
+            input.name.clone(),
+            source,
+            args.input.input_format,
+            file_name,
+        );
         while let Some(item) = reader.next() {
             let item = match item {
                 Ok(item) => item,
@@ -75,7 +106,7 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     break;
                 }
             };
-            let checked = validate::check_item(&schema, item, options);
+            let checked = choice.check(item, options)?;
             tally.add(&checked);
             if quiet {
                 continue;
