@@ -169,6 +169,14 @@ pub fn check(schema: &Schema, record: &Record, options: Options) -> Checked {
         .map(|v| v.pointer.clone())
         .collect();
     violations.retain(|v| v.keyword != "enum" || !consts.contains(&v.pointer));
+    // Likewise a value of the wrong type outside an enumeration (a number for lead_type):
+    // its type is the problem.
+    let typed: Vec<String> = violations
+        .iter()
+        .filter(|v| v.keyword == "type")
+        .map(|v| v.pointer.clone())
+        .collect();
+    violations.retain(|v| v.keyword != "enum" || !typed.contains(&v.pointer));
     Checked {
         origin: record.origin.clone(),
         status: if violations.is_empty() {
