@@ -226,11 +226,41 @@ fn open(name: Arc<str>, mut src: Box<dyn Read>, format: Format, hint: &str, dept
     }
 }
 
-/// Reads up to [`SNIFF`] bytes (fewer only at the end of the input).
+/// Reads the first bytes of an input: enough to decide its format, at most [`SNIFF`].
+/// It stops as soon as the format is clear, so that a pipe that delivers records one at a
+/// time (`tail -f log | leadcheck validate`) is not held up waiting for more.
 fn read_prefix(src: &mut dyn Read) -> io::Result<Vec<u8>> {
-    let mut prefix = Vec::with_capacity(SNIFF);
-    src.take(SNIFF as u64).read_to_end(&mut prefix)?;
+    let mut prefix = vec![0; SNIFF];
+    let mut len = 0;
+    while len < SNIFF && !decided(&prefix[..len]) {
+        match src.read(&mut prefix[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    prefix.truncate(len);
     Ok(prefix)
+}
+
+/// Whether these first bytes are enough for [`detect`]: gzip's magic, a `[`, a `{` and
+/// what follows it up to its first key, or a whole first line.
+fn decided(prefix: &[u8]) -> bool {
+    if prefix.len() >= 2 && prefix.starts_with(&[0x1f, 0x8b]) {
+        return true;
+    }
+    let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let text = text.trim_ascii_start();
+    match text.first() {
+        None => false,
+        Some(b'[') => true,
+        Some(b'{') => {
+            let rest = text[1..].trim_ascii_start();
+            rest.len() >= 5 || rest.first().is_some_and(|&b| b != b'"')
+        }
+        Some(_) => text.contains(&b'\n'),
+    }
 }
 
 /// The format of an input, from its first bytes and its name.
@@ -448,6 +478,9 @@ fn segment_items(name: Arc<str>, segment: Segment) -> Items {
             kind: BodyKind::Json,
             context,
         } => {
+            if let Some(record) = single_document(&name, &bytes, at, offset) {
+                return Box::new(std::iter::once(Ok(Item::Record(record))));
+            }
             let reader = Reader::starting_at(name, Cursor::new(bytes), at, offset);
             Box::new(reader.map(move |item| {
                 item.map(|item| match item {
@@ -460,6 +493,31 @@ fn segment_items(name: Arc<str>, segment: Segment) -> Items {
             }))
         }
     }
+}
+
+/// The common case of a body, one JSON document, read without a [`Reader`] (whose block
+/// buffer is sized for streams, not for thousands of small bodies). Anything else (several
+/// values, malformed JSON, an empty or oversized body) is left to the reader, which reports
+/// it. The record is the one the reader would make: it starts at the value's first byte,
+/// and its text ends with the value.
+fn single_document(name: &Arc<str>, bytes: &[u8], at: LineCol, offset: u64) -> Option<Record> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    if bytes.len() > crate::input::MAX_RECORD_BYTES {
+        return None;
+    }
+    let start = bytes.iter().position(|b| !ws(b))?;
+    let end = bytes.iter().rposition(|b| !ws(b))? + 1;
+    let value: Value = serde_json::from_slice(&bytes[start..end]).ok()?;
+    Some(Record {
+        origin: Origin {
+            input: name.clone(),
+            record: 0,
+            start: at.advance(&bytes[..start]),
+            offset: offset + start as u64,
+        },
+        value,
+        raw: bytes[start..end].to_vec(),
+    })
 }
 
 #[cfg(test)]
@@ -485,6 +543,46 @@ mod tests {
     }
 
     #[test]
+    fn a_single_document_body_is_the_record_the_reader_would_make() {
+        let name: Arc<str> = "t".into();
+        for body in [
+            &b"  {\"a\": [1,\n 2]} \r\n"[..],
+            b"\n\n123",
+            b"\"s\"",
+            b"{\"a\":1} {\"b\":2}",
+            b"{\"a\":",
+            b"",
+        ] {
+            let at = LineCol { line: 7, column: 3 };
+            let via_reader: Vec<Item> = Reader::starting_at(name.clone(), body, at, 40)
+                .map(Result::unwrap)
+                .collect();
+            match single_document(&name, body, at, 40) {
+                Some(record) => {
+                    assert_eq!(via_reader.len(), 1);
+                    let Item::Record(r) = &via_reader[0] else {
+                        panic!("{via_reader:?}")
+                    };
+                    // (Records are numbered later, per input.)
+                    assert_eq!(
+                        (
+                            record.origin.start,
+                            record.origin.offset,
+                            &record.value,
+                            &record.raw
+                        ),
+                        (r.origin.start, r.origin.offset, &r.value, &r.raw)
+                    );
+                }
+                None => assert!(
+                    via_reader.len() != 1 || matches!(via_reader[0], Item::Unreadable(_)),
+                    "{body:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
     fn detects_formats() {
         assert_eq!(detect(b"{\"lead_id\": 1}", ""), Format::Json);
         assert_eq!(
@@ -499,6 +597,31 @@ mod tests {
         assert_eq!(detect(b"lead_id=1&lead_type=Chat", ""), Format::Form);
         assert_eq!(detect(b"true", ""), Format::Json);
         assert_eq!(detect(b"\x00\x01", ""), Format::Json);
+    }
+
+    #[test]
+    fn detection_reads_only_what_it_needs() {
+        assert!(decided(b"\x1f\x8b"));
+        assert!(decided(b" ["));
+        assert!(decided(b"{\"lead"));
+        assert!(decided(b"{\n  \"log\""));
+        assert!(!decided(b"{\n  \"lo"));
+        assert!(decided(b"{}"));
+        assert!(!decided(b"POST /hook HTTP/1.1"));
+        assert!(decided(b"POST /hook HTTP/1.1\r\n"));
+        assert!(!decided(b"\xEF\xBB\xBF \n"));
+        // A source that hands out a few bytes at a time is read only as far as needed.
+        struct Drip<'a>(&'a [u8], usize);
+        impl Read for Drip<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut drip = Drip(b"{\"lead_id\": 1}\n{\"lead_id\": 2}\n", 3);
+        assert_eq!(read_prefix(&mut drip).unwrap(), b"{\"lead");
     }
 
     #[test]
