@@ -1,5 +1,6 @@
 //! Raw HTTP requests, as a listener or a proxy saves them: request line, headers, a blank
-//! line, the body; one or many per file; CRLF or LF line ends.
+//! line, the body; one or many per file; CRLF or LF line ends. Responses saved between
+//! them (`HTTP/1.1 200 OK`, headers, body) are framed the same way and skipped.
 //!
 //! The body is framed by `Transfer-Encoding: chunked`, else by `Content-Length`, else it
 //! runs to the next request line (or the end of the input). A body sent with
@@ -50,15 +51,37 @@ pub fn is_request_line(text: &[u8]) -> bool {
         && parts.next().is_none()
 }
 
-/// The first line start at or after `from` that is a request line.
+/// Whether `text` starts with a response's status line (`HTTP/1.1 200 OK`): proxies save
+/// the responses with the requests.
+pub fn is_status_line(text: &[u8]) -> bool {
+    let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let line = &text[..end];
+    let Some(rest) = line.strip_prefix(b"HTTP/") else {
+        return false;
+    };
+    let mut parts = rest.splitn(3, |&b| b == b' ');
+    let version = parts.next().unwrap_or_default();
+    let code = parts.next().unwrap_or_default().trim_ascii_end();
+    !version.is_empty()
+        && version.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && code.len() == 3
+        && code.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether `text` starts an HTTP message: a request line or a status line.
+fn is_message_start(text: &[u8]) -> bool {
+    is_request_line(text) || is_status_line(text)
+}
+
+/// The first line start at or after `from` that starts an HTTP message.
 fn next_request(data: &[u8], from: usize) -> Option<usize> {
     let from = from.min(data.len());
-    if (from == 0 || data[from - 1] == b'\n') && is_request_line(&data[from..]) {
+    if (from == 0 || data[from - 1] == b'\n') && is_message_start(&data[from..]) {
         return Some(from);
     }
     memchr::memchr_iter(b'\n', &data[from..])
         .map(|i| from + i + 1)
-        .find(|&l| l < data.len() && is_request_line(&data[l..]))
+        .find(|&l| l < data.len() && is_message_start(&data[l..]))
 }
 
 /// The end of the line that starts at `at` (past its `\n`), and the line without its end.
@@ -101,7 +124,8 @@ pub fn split(data: &[u8]) -> Vec<Segment> {
         if i >= data.len() {
             break;
         }
-        if !is_request_line(&data[i..]) {
+        let response = is_status_line(&data[i..]);
+        if !response && !is_request_line(&data[i..]) {
             bad(
                 &mut out,
                 &mut lines,
@@ -115,8 +139,14 @@ pub fn split(data: &[u8]) -> Vec<Segment> {
         let (after, request_line) = line(data, i);
         let request_line = String::from_utf8_lossy(request_line).into_owned();
         let mut words = request_line.split(' ');
-        let method = words.next().unwrap_or_default().to_string();
-        let target: String = words.next().unwrap_or_default().chars().take(80).collect();
+        let (method, target) = if response {
+            // A response is framed like a request, and then skipped: it holds no lead.
+            ("HTTP".to_string(), "response".to_string())
+        } else {
+            let method = words.next().unwrap_or_default().to_string();
+            let target: String = words.next().unwrap_or_default().chars().take(80).collect();
+            (method, target)
+        };
         let context = format!("body of {method} {target}");
         i = after;
 
@@ -133,8 +163,8 @@ pub fn split(data: &[u8]) -> Vec<Segment> {
                 ended = true;
                 break;
             }
-            if is_request_line(header) {
-                break; // the next request: this one had no blank line
+            if is_message_start(header) {
+                break; // the next message: this one had no blank line
             }
             if let Some(colon) = memchr::memchr(b':', header) {
                 let name = String::from_utf8_lossy(&header[..colon]).to_ascii_lowercase();
@@ -164,7 +194,7 @@ pub fn split(data: &[u8]) -> Vec<Segment> {
             }
             // A request line right after the headers: a request without a blank line, and
             // so without a body.
-            if !BODYLESS.contains(&method.as_str()) {
+            if !response && !BODYLESS.contains(&method.as_str()) {
                 bad(
                     &mut out,
                     &mut lines,
@@ -310,7 +340,7 @@ pub fn split(data: &[u8]) -> Vec<Segment> {
             i = end;
         }
 
-        if body.trim_ascii().is_empty() && BODYLESS.contains(&method.as_str()) {
+        if response || (body.trim_ascii().is_empty() && BODYLESS.contains(&method.as_str())) {
             continue;
         }
         let body = if gzip {
@@ -385,6 +415,9 @@ mod tests {
         assert!(!is_request_line(b"post /hook HTTP/1.1"));
         assert!(!is_request_line(b"{\"POST\": 1}"));
         assert!(!is_request_line(b"POST /hook HTTP/1.1 extra"));
+        assert!(is_status_line(b"HTTP/1.1 200 OK\r\n"));
+        assert!(is_status_line(b"HTTP/2 204"));
+        assert!(!is_status_line(b"HTTP/1.1 OK"));
     }
 
     #[test]
@@ -401,6 +434,15 @@ POST /c HTTP/1.1\nContent-Type: application/x-www-form-urlencoded\n\nlead_id=1\n
                 "20:1 Form lead_id=1"
             ]
         );
+    }
+
+    #[test]
+    fn responses_saved_with_the_requests_are_skipped() {
+        let data = b"POST /a HTTP/1.1\nContent-Length: 7\n\n{\"a\":1}\n\
+HTTP/1.1 200 OK\nContent-Length: 11\n\n{\"ok\":true}\n\
+POST /b HTTP/1.1\n\n{\"b\":2}\n\
+HTTP/1.1 500 Oops\nContent-Type: text/plain\n\nno\n";
+        assert_eq!(show(data), ["4:1 Json {\"a\":1}", "11:1 Json {\"b\":2}"]);
     }
 
     #[test]

@@ -274,7 +274,7 @@ pub fn detect(prefix: &[u8], hint: &str) -> Format {
     let text = &text[start..];
     if har::looks_like(text) || (hint.ends_with(".har") && text.starts_with(b"{")) {
         Format::Har
-    } else if http::is_request_line(text) {
+    } else if http::is_request_line(text) || http::is_status_line(text) {
         Format::Http
     } else if form::looks_like(text) {
         Format::Form
