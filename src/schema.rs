@@ -8,9 +8,9 @@
 //!
 //! [`Schemas`] compiles each of them at most once per run, when a record first needs it.
 
-use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
@@ -138,7 +138,8 @@ impl LeadType {
     }
 }
 
-/// The bundled schemas of a run, each compiled the first time a record needs it.
+/// The bundled schemas of a run, each compiled the first time a record needs it (at most
+/// once, also when records are checked on several threads: `Schemas` is `Sync`).
 ///
 /// `--type auto` picks the schema by the record's `lead_type`: the type's own schema when
 /// the value is one of [`LeadType::ALL`]'s names, the common schema otherwise (missing,
@@ -146,8 +147,8 @@ impl LeadType {
 /// at `/lead_type`, listing the known types with a did-you-mean.
 #[derive(Debug, Default)]
 pub struct Schemas {
-    common: OnceCell<Schema>,
-    types: [OnceCell<Schema>; 9],
+    common: OnceLock<Schema>,
+    types: [OnceLock<Schema>; 9],
 }
 
 impl Schemas {
@@ -181,7 +182,7 @@ impl Schemas {
 }
 
 fn cached(
-    cell: &OnceCell<Schema>,
+    cell: &OnceLock<Schema>,
     compile: impl FnOnce() -> Result<Schema, SchemaError>,
 ) -> Result<&Schema, SchemaError> {
     if let Some(schema) = cell.get() {
@@ -484,6 +485,12 @@ mod tests {
         ] {
             assert_eq!(schemas.for_value(&value).unwrap().name(), COMMON_SCHEMA);
         }
+    }
+
+    #[test]
+    fn schemas_can_be_shared_between_threads() {
+        fn sync<T: Sync + Send>() {}
+        sync::<Schemas>();
     }
 
     #[test]
