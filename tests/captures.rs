@@ -305,6 +305,8 @@ fn capture_reading_never_panics() {
         }
         inputs.push(bytes);
     }
+    // Found by the fuzz target: a form line that starts like a JSON object.
+    inputs.push(b"a=1\n{\"lead_id\"\n".to_vec());
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
         seed ^= seed << 13;
@@ -325,8 +327,12 @@ fn capture_reading_never_panics() {
                 let origin = item.origin();
                 assert_eq!(origin.record, i as u64 + 1);
                 assert!(origin.start.line >= 1 && origin.start.column >= 1);
-                if let Item::Unreadable(u) = item {
-                    assert!(u.at.line >= 1 && !u.message.is_empty());
+                match item {
+                    Item::Unreadable(u) => assert!(u.at.line >= 1 && !u.message.is_empty()),
+                    Item::Record(r) => {
+                        let _ = r.position_of("/lead_id");
+                        let _ = r.position_of("/0/a");
+                    }
                 }
             }
         }
