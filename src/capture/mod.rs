@@ -57,6 +57,9 @@ pub enum Format {
 /// How much of an input is looked at to detect its format.
 const SNIFF: usize = 4096;
 
+/// The largest HTTP, HAR or form capture read (they are read whole).
+const MAX_FRAMED: usize = 1 << 30;
+
 /// Nested gzip layers unwrapped at most (a gzip of a gzip of ...).
 const MAX_GZIP_LAYERS: u32 = 4;
 
@@ -414,10 +417,21 @@ impl<'a> Lines<'a> {
 
 /// A capture read whole and split into segments by `split`, each body then read by the
 /// [`Reader`] (JSON) or [`form::parse`].
-fn framed(name: Arc<str>, mut src: Box<dyn Read>, split: fn(&[u8]) -> Vec<Segment>) -> Items {
+fn framed(name: Arc<str>, src: Box<dyn Read>, split: fn(&[u8]) -> Vec<Segment>) -> Items {
     let mut data = Vec::new();
-    if let Err(e) = src.read_to_end(&mut data) {
+    if let Err(e) = src.take(MAX_FRAMED as u64 + 1).read_to_end(&mut data) {
         return Box::new(std::iter::once(Err(e)));
+    }
+    if data.len() > MAX_FRAMED {
+        let too_big = Segment::Unreadable {
+            at: LineCol::START,
+            offset: 0,
+            message: format!(
+                "capture larger than {} MiB: HTTP, HAR and form captures are read whole; split it",
+                MAX_FRAMED >> 20
+            ),
+        };
+        return segment_items(name, too_big);
     }
     let segments = split(&data);
     drop(data);
