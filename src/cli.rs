@@ -4,13 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::capture::Format;
+use crate::schema::LeadType;
+
 /// Inspect and validate the lead payloads WhatConverts sends to webhooks.
 ///
 /// Reads payload files, directories of fixtures and webhook capture logs (one JSON
-/// document, NDJSON / JSON Lines, or JSON values one after another), checks every
-/// record against the bundled JSON Schema of the WhatConverts chat lead, shows,
-/// formats, redacts and summarises them, shows what changed between two payloads,
-/// and how each lead evolved across a capture.
+/// document, NDJSON / JSON Lines, JSON values one after another, API list responses, raw
+/// HTTP requests, HAR files, form-urlencoded bodies, any of them gzip-compressed), checks
+/// every record against the bundled JSON Schema of its WhatConverts lead type, shows,
+/// formats, redacts and summarises them, shows what changed between two payloads, and
+/// how each lead evolved across a capture.
 #[derive(Debug, Parser)]
 #[command(
     name = "leadcheck",
@@ -215,13 +219,53 @@ pub struct HistoryArgs {
     pub format: HistoryFormat,
 }
 
+/// Which schema `validate` checks a record against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeChoice {
+    /// By each record's lead_type (a missing or unknown one is reported).
+    Auto,
+    Chat,
+    PhoneCall,
+    WebForm,
+    Transaction,
+    TextMessage,
+    Email,
+    Event,
+    Appointment,
+    Other,
+}
+
+impl TypeChoice {
+    /// The forced lead type, or `None` for `auto`.
+    pub fn lead_type(self) -> Option<LeadType> {
+        Some(match self {
+            TypeChoice::Auto => return None,
+            TypeChoice::Chat => LeadType::Chat,
+            TypeChoice::PhoneCall => LeadType::PhoneCall,
+            TypeChoice::WebForm => LeadType::WebForm,
+            TypeChoice::Transaction => LeadType::Transaction,
+            TypeChoice::TextMessage => LeadType::TextMessage,
+            TypeChoice::Email => LeadType::Email,
+            TypeChoice::Event => LeadType::Event,
+            TypeChoice::Appointment => LeadType::Appointment,
+            TypeChoice::Other => LeadType::Other,
+        })
+    }
+}
+
 /// The inputs of a command that reads records.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Files, directories (searched recursively for *.json, *.jsonl and *.ndjson) or `-`
-    /// for stdin. With none, stdin is read when it is not a terminal.
+    /// Files, directories (searched recursively for *.json, *.jsonl, *.ndjson, *.har,
+    /// *.http, and those names plus .gz) or `-` for stdin. With none, stdin is read when it
+    /// is not a terminal.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+
+    /// How inputs are framed: auto (detected per input: gzip, HAR, raw HTTP requests,
+    /// form-urlencoded, else JSON), json, http, har or form. Gzip is always detected.
+    #[arg(long, value_enum, default_value_t = Format::Auto, value_name = "FORMAT")]
+    pub input_format: Format,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -238,7 +282,18 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Validate against this JSON Schema instead of the bundled chat lead schema. It may
+    /// The lead type's schema to check records against: auto (by each record's
+    /// lead_type) or one type for every record.
+    #[arg(
+        long = "type",
+        value_enum,
+        default_value_t = TypeChoice::Auto,
+        value_name = "TYPE",
+        conflicts_with = "schema"
+    )]
+    pub lead_type: TypeChoice,
+
+    /// Validate against this JSON Schema instead of the bundled lead schemas. It may
     /// refer to the bundled schemas by their $id; nothing is fetched from the network.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,

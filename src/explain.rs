@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::fmt::{Node, key_text};
 
-use crate::schema::{BUNDLED, DEFAULT_SCHEMA};
+use crate::schema::{BUNDLED, COMMON_SCHEMA, DEFAULT_SCHEMA};
 use crate::summary::{FIELDS, SECTIONS, section_of};
 
 /// What the schema says about one top-level field.
@@ -30,13 +30,14 @@ pub struct FieldDoc {
     pub schemas: Vec<&'static str>,
 }
 
-/// The bundled documents, the default (chat) one first.
+/// The bundled documents: the common-lead one first (it says what every lead type
+/// shares, such as the list of lead types), then the default (chat) one, then the others.
 fn documents() -> Vec<(&'static str, Value)> {
     let mut docs: Vec<(&'static str, Value)> = BUNDLED
         .iter()
         .map(|(name, text)| (*name, serde_json::from_str(text).unwrap_or(Value::Null)))
         .collect();
-    docs.sort_by_key(|(name, _)| *name != DEFAULT_SCHEMA);
+    docs.sort_by_key(|(name, _)| (*name != COMMON_SCHEMA, *name != DEFAULT_SCHEMA));
     docs
 }
 
@@ -64,13 +65,22 @@ pub fn explain(field: &str) -> Result<FieldDoc, Option<String>> {
         section: section_of(field),
         schemas: Vec::new(),
     };
+    let pointer = format!(
+        "/properties/{}",
+        field.replace('~', "~0").replace('/', "~1")
+    );
+    let mut common = false;
     for (name, d) in documents() {
-        let Some(node) = d.pointer(&format!(
-            "/properties/{}",
-            field.replace('~', "~0").replace('/', "~1")
-        )) else {
+        let Some(node) = d.pointer(&pointer) else {
             continue;
         };
+        // A field every lead has is documented by the common schema; the lead-type schemas
+        // only pin it (`lead_type`) or narrow it, which would repeat the same text 9 times.
+        if name == COMMON_SCHEMA {
+            common = true;
+        } else if common {
+            continue;
+        }
         doc.schemas.push(name);
         if doc.types.is_empty() {
             doc.types = match node.get("type") {
@@ -157,7 +167,6 @@ pub fn type_words(d: &FieldDoc) -> String {
 /// The name the bundled common schema is put under in `$defs`.
 const COMMON_DEF: &str = "common-lead";
 const COMMON_DEF_KEY: &str = "\"common-lead\"";
-const COMMON_SCHEMA: &str = "common-lead.schema.json";
 
 /// The bundled chat lead schema as one self-contained document: the common schema under
 /// `$defs/common-lead`, every reference to it rewritten to point there. Built on the
@@ -228,11 +237,13 @@ mod tests {
     #[test]
     fn explains_known_fields_and_suggests_for_typos() {
         let d = explain("lead_type").unwrap();
-        assert_eq!(d.allowed.as_deref(), Some(&[Value::from("Chat")][..]));
-        assert_eq!(
-            d.schemas,
-            ["chat-lead.schema.json", "common-lead.schema.json"]
-        );
+        let allowed = d.allowed.unwrap();
+        assert_eq!(allowed.len(), 9);
+        assert_eq!(allowed[0], "Chat");
+        assert_eq!(d.schemas, ["common-lead.schema.json"]);
+        let d = explain("call_duration_seconds").unwrap();
+        assert_eq!(d.types, ["integer"]);
+        assert_eq!(d.schemas, ["phone-call-lead.schema.json"]);
         assert_eq!(
             explain("lead_sorce").unwrap_err().as_deref(),
             Some("lead_source")

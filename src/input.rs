@@ -31,8 +31,9 @@ pub const MAX_RECORD_BYTES: usize = 64 << 20;
 /// How much is read from the source at a time.
 const BLOCK: usize = 1 << 20;
 
-/// Directory walks pick up files with these extensions.
-pub const EXTENSIONS: [&str; 3] = ["json", "jsonl", "ndjson"];
+/// Directory walks pick up files with these extensions, and with these plus `.gz`
+/// (`log.jsonl.gz`).
+pub const EXTENSIONS: [&str; 5] = ["json", "jsonl", "ndjson", "har", "http"];
 
 /// Where an input's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +101,7 @@ impl std::fmt::Display for InputError {
 }
 
 /// Expands the command line's INPUT arguments: `-` is stdin, a directory is walked
-/// recursively (sorted, hidden entries skipped) for `*.json`, `*.jsonl` and `*.ndjson`,
+/// recursively (sorted, hidden entries skipped) for the [`EXTENSIONS`] (and those `.gz`),
 /// anything else is a file. With no argument, stdin is read unless it is a terminal.
 pub fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
@@ -125,7 +126,7 @@ pub fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
             if inputs.len() == before {
                 errors.push(InputError {
                     name: arg.display().to_string(),
-                    message: "no *.json, *.jsonl or *.ndjson files in this directory".into(),
+                    message: "no *.json, *.jsonl or *.ndjson files (nor *.har, *.http, or any of them .gz) in this directory".into(),
                 });
             }
         } else {
@@ -163,14 +164,24 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
             if !is_link {
                 walk(&path, inputs, errors);
             }
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
-        {
+        } else if wanted(&path) {
             inputs.push(Input::file(path));
         }
     }
+}
+
+/// Whether a directory walk reads this file: one of [`EXTENSIONS`], possibly plus `.gz`.
+fn wanted(path: &Path) -> bool {
+    let known = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+    };
+    let gz = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    known(path) || (gz && known(Path::new(path.file_stem().unwrap_or_default())))
 }
 
 /// An `io::Error` as a short message, without the "(os error N)" suffix.
@@ -301,6 +312,13 @@ impl<R: Read> Reader<R> {
         Ok(self
             .skip_ws()?
             .then(|| (self.at, self.base + self.pos as u64)))
+    }
+
+    /// A reader whose first byte is at `start` (line:column) and byte `offset` of a larger
+    /// input: the body of an HTTP request inside a capture file, for instance. Origins and
+    /// positions are reported in that larger input.
+    pub fn starting_at(name: Arc<str>, src: R, start: LineCol, offset: u64) -> Reader<R> {
+        Reader::resume(name, src, start, offset, 0)
     }
 
     /// Where reading has got to (for an I/O error that stops it).

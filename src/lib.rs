@@ -6,6 +6,8 @@
 //! outcome to an exit code.
 //!
 //! - [`input`]: inputs (files, directories, stdin) → records with their origin;
+//! - [`capture`]: capture formats (gzip, HTTP requests, HAR, form bodies, API lists) →
+//!   bodies fed to the input reader;
 //! - [`pipeline`]: records checked on every core, results in input order;
 //! - [`position`]: byte offsets ↔ line:column, JSON Pointer → position;
 //! - [`schema`]: the bundled schemas, compiled once;
@@ -20,6 +22,7 @@
 //! - [`cli`] and [`run`]: the command line and the commands.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod capture;
 pub mod cli;
 pub mod commands;
 pub mod diff;

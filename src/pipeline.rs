@@ -2,8 +2,9 @@
 //!
 //! Parsing is most of the cost of validation, so it is what runs in parallel:
 //!
-//! - a **producer** thread cuts each large input (and stdin) into chunks of about 1 MiB
-//!   that end on a line break, and sends small files whole;
+//! - a **producer** thread cuts each large JSON input (and stdin) into chunks of about
+//!   256 KiB that end on a line break, and sends small files whole; other captures (gzip,
+//!   HTTP, HAR, form: see [`capture`]) are read in order by the consumer;
 //! - **workers** parse every line of a chunk as one JSON value and check it against the
 //!   schema (the NDJSON case), or read and check a small file with the [`Reader`];
 //! - the **consumer** (the calling thread) puts the results back in input order and hands
@@ -28,9 +29,10 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use crate::input::{self, Input, MAX_RECORD_BYTES, Origin, Reader, Source};
+use crate::capture::{self, Format};
+use crate::input::{self, Input, Item, MAX_RECORD_BYTES, Origin, Reader, Source};
 use crate::position::LineCol;
-use crate::schema::Schema;
+use crate::schema::Choice;
 use crate::validate::{self, Checked, Options};
 
 /// What the pipeline reports, in input order.
@@ -63,11 +65,17 @@ pub fn default_jobs() -> usize {
 /// stops everything and is returned.
 pub fn check_inputs(
     inputs: Vec<Input>,
-    schema: &Schema,
+    choice: &Choice,
     options: Options,
+    format: Format,
     jobs: Option<usize>,
     sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    let setup = Setup {
+        choice,
+        options,
+        format,
+    };
     // One small file is done before threads would have started (and before the core count,
     // which reads cgroup files, is known).
     let single_small_file = inputs.len() == 1 && small_file(&inputs[0]).is_some();
@@ -78,7 +86,7 @@ pub fn check_inputs(
     };
     if jobs <= 1 {
         for input in inputs {
-            check_sequential(&input, schema, options, sink)?;
+            check_sequential(&input, &setup, sink)?;
         }
         return Ok(());
     }
@@ -91,14 +99,15 @@ pub fn check_inputs(
     // the consumer falls behind the workers.
     let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(jobs * 3);
     let producer_cancel = Arc::clone(&cancel);
-    std::thread::spawn(move || produce(inputs, job_tx, permit_tx, &producer_cancel));
+    std::thread::spawn(move || produce(inputs, format, job_tx, permit_tx, &producer_cancel));
     let job_rx = Mutex::new(job_rx);
     let result = std::thread::scope(|scope| {
         let (done_tx, done_rx) = mpsc::channel::<Done>();
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
             let (job_rx, cancel) = (&job_rx, &*cancel);
-            scope.spawn(move || work(job_rx, done_tx, schema, options, cancel));
+            let setup = &setup;
+            scope.spawn(move || work(job_rx, done_tx, setup, cancel));
         }
         drop(done_tx);
         let result = Consumer {
@@ -108,8 +117,7 @@ pub fn check_inputs(
                 next: 0,
                 permits: permit_rx,
             },
-            schema,
-            options,
+            setup: &setup,
         }
         .run(sink);
         cancel.store(true, Ordering::Relaxed);
@@ -119,45 +127,61 @@ pub fn check_inputs(
     result
 }
 
-/// The reference path: one input read and checked on this thread.
-pub fn check_sequential(
-    input: &Input,
-    schema: &Schema,
-    options: Options,
-    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    sink(Event::Input(input.name.clone()))?;
-    match input.open() {
-        Ok(source) => read_all(
-            &input.name,
-            Reader::new(input.name.clone(), source),
-            schema,
-            options,
-            sink,
-        ),
-        Err(e) => sink(Event::InputError {
-            name: input.name.clone(),
-            at: None,
-            message: format!("cannot open: {}", input::io_message(&e)),
-        }),
+/// What every record is checked with.
+pub struct Setup<'a> {
+    pub choice: &'a Choice,
+    pub options: Options,
+    /// `--input-format`.
+    pub format: Format,
+}
+
+impl Setup<'_> {
+    fn check(&self, item: Item) -> anyhow::Result<Checked> {
+        Ok(validate::check_choice(self.choice, item, self.options)?)
     }
 }
 
-/// Reads a reader to its end, checking each record.
-fn read_all<R: Read>(
-    name: &Arc<str>,
-    mut reader: Reader<R>,
-    schema: &Schema,
-    options: Options,
+/// The reference path: one input read (through [`capture::read_input`]) and checked on
+/// this thread.
+pub fn check_sequential(
+    input: &Input,
+    setup: &Setup<'_>,
     sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    while let Some(item) = reader.next() {
+    sink(Event::Input(input.name.clone()))?;
+    capture::read_input(input, setup.format, &mut |read| match read {
+        capture::Reading::Item(item) => sink(Event::Checked(setup.check(item)?)),
+        capture::Reading::Failed { at, message } => sink(Event::InputError {
+            name: input.name.clone(),
+            at,
+            message,
+        }),
+    })
+}
+
+fn file_name(input: &Input) -> Option<&str> {
+    match &input.source {
+        Source::File(path) => path.file_name().and_then(|n| n.to_str()),
+        Source::Stdin => None,
+    }
+}
+
+/// Reads a whole input in any capture format, checking each record.
+fn read_capture(
+    name: &Arc<str>,
+    source: Box<dyn Read + Send>,
+    file_name: Option<&str>,
+    setup: &Setup<'_>,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut records = capture::records(name.clone(), source, setup.format, file_name);
+    while let Some(item) = records.next() {
         match item {
-            Ok(item) => sink(Event::Checked(validate::check_item(schema, item, options)))?,
+            Ok(item) => sink(Event::Checked(setup.check(item)?))?,
             Err(e) => {
                 return sink(Event::InputError {
                     name: name.clone(),
-                    at: Some(reader.position()),
+                    at: Some(records.position()),
                     message: format!("cannot read: {}", input::io_message(&e)),
                 });
             }
@@ -197,6 +221,14 @@ enum JobKind {
         at: Option<LineCol>,
         message: String,
     },
+    /// A capture that is not plain JSON (gzip, HTTP, HAR, form): passed through, and read
+    /// in order by the consumer.
+    Stream(Capture),
+}
+
+struct Capture {
+    source: Box<dyn Read + Send>,
+    file_name: Option<String>,
 }
 
 #[derive(Clone)]
@@ -228,6 +260,9 @@ enum DoneKind {
         at: Option<LineCol>,
         message: String,
     },
+    Stream(Capture),
+    /// Checking could not go on (a bundled schema that does not compile).
+    Fatal(anyhow::Error),
 }
 
 /// A non-blank line of a chunk, as a worker left it.
@@ -242,7 +277,13 @@ struct Line {
     checked: Option<Checked>,
 }
 
-fn produce(inputs: Vec<Input>, tx: SyncSender<Job>, permits: SyncSender<()>, cancel: &AtomicBool) {
+fn produce(
+    inputs: Vec<Input>,
+    format: Format,
+    tx: SyncSender<Job>,
+    permits: SyncSender<()>,
+    cancel: &AtomicBool,
+) {
     let mut seq = 0;
     let mut send = |name: &Arc<str>, first: bool, last: bool, kind: JobKind| -> bool {
         if cancel.load(Ordering::Relaxed) || permits.send(()).is_err() {
@@ -276,8 +317,29 @@ fn produce(inputs: Vec<Input>, tx: SyncSender<Job>, permits: SyncSender<()>, can
                 continue;
             }
         };
+        let (prefix, json) = match capture::sniff(&mut source, format, file_name(&input)) {
+            Ok(sniffed) => sniffed,
+            Err(e) => {
+                let message = format!("cannot read: {}", input::io_message(&e));
+                let at = Some(LineCol::START);
+                if !send(&name, true, true, JobKind::Failed { at, message }) {
+                    return;
+                }
+                continue;
+            }
+        };
+        if !json {
+            let stream = Capture {
+                source: Box::new(io::Cursor::new(prefix).chain(source)),
+                file_name: file_name(&input).map(str::to_string),
+            };
+            if !send(&name, true, true, JobKind::Stream(stream)) {
+                return;
+            }
+            continue;
+        }
         let mut first = true;
-        let mut carry: Vec<u8> = Vec::new();
+        let mut carry: Vec<u8> = prefix;
         let mut base = 0u64;
         let mut at = LineCol::START;
         let mut mid_line = false;
@@ -374,8 +436,7 @@ fn fill(source: &mut dyn Read, buf: &mut Vec<u8>) -> (bool, Option<io::Error>) {
 fn work(
     jobs: &Mutex<Receiver<Job>>,
     results: mpsc::Sender<Done>,
-    schema: &Schema,
-    options: Options,
+    setup: &Setup<'_>,
     cancel: &AtomicBool,
 ) {
     loop {
@@ -395,19 +456,23 @@ fn work(
         let kind = match job.kind {
             JobKind::File(input) => {
                 let mut events = Vec::new();
-                let _ = check_sequential(&input, schema, options, &mut |e| {
+                let result = check_sequential(&input, setup, &mut |e| {
                     events.push(e);
                     Ok(())
                 });
                 // The consumer announces the input itself.
                 events.retain(|e| !matches!(e, Event::Input(_)));
-                DoneKind::Events(events)
+                match result {
+                    Ok(()) => DoneKind::Events(events),
+                    Err(e) => DoneKind::Fatal(e),
+                }
             }
             JobKind::Chunk(chunk) => {
-                let lines = check_lines(&chunk, &job.name, schema, options);
+                let lines = check_lines(&chunk, &job.name, setup);
                 DoneKind::Chunk(chunk, lines)
             }
             JobKind::Failed { at, message } => DoneKind::Failed { at, message },
+            JobKind::Stream(stream) => DoneKind::Stream(stream),
         };
         let finished = Done {
             seq: job.seq,
@@ -423,7 +488,9 @@ fn work(
 }
 
 /// Parses and checks each line of a chunk that is exactly one JSON value.
-fn check_lines(chunk: &Chunk, name: &Arc<str>, schema: &Schema, options: Options) -> Vec<Line> {
+/// A line whose value is an API list or an array of leads, or whose schema cannot be had,
+/// is left to the sequential path (which splits the list, or reports the error).
+fn check_lines(chunk: &Chunk, name: &Arc<str>, setup: &Setup<'_>) -> Vec<Line> {
     let data = &chunk.data[..];
     let mut lines = Vec::with_capacity(data.len() / 2048 + 1);
     let mut start = 0usize;
@@ -451,7 +518,10 @@ fn check_lines(chunk: &Chunk, name: &Arc<str>, schema: &Schema, options: Options
             let checked = if open || line.len() > MAX_RECORD_BYTES {
                 None
             } else {
-                serde_json::from_slice::<Value>(line).ok().map(|value| {
+                let value = serde_json::from_slice::<Value>(line).ok();
+                let value = value.filter(|v| !capture::expands(v));
+                let schema = value.as_ref().and_then(|v| setup.choice.schema_for(v).ok());
+                value.zip(schema).map(|(value, schema)| {
                     let raw = trim_end(&line[lead..]);
                     let origin = Origin {
                         input: name.clone(),
@@ -462,7 +532,7 @@ fn check_lines(chunk: &Chunk, name: &Arc<str>, schema: &Schema, options: Options
                         },
                         offset: value_start,
                     };
-                    validate::check_parts(schema, &origin, &value, raw, options)
+                    validate::check_parts(schema, &origin, &value, raw, setup.options)
                 })
             };
             lines.push(Line {
@@ -517,8 +587,7 @@ impl Ordered {
 
 struct Consumer<'s> {
     ordered: Ordered,
-    schema: &'s Schema,
-    options: Options,
+    setup: &'s Setup<'s>,
 }
 
 /// The chunks of the input being read whose lines are not all handed out yet.
@@ -549,6 +618,14 @@ impl Consumer<'_> {
                     at,
                     message,
                 })?,
+                DoneKind::Stream(stream) => read_capture(
+                    &done.name,
+                    stream.source,
+                    stream.file_name.as_deref(),
+                    self.setup,
+                    sink,
+                )?,
+                DoneKind::Fatal(e) => return Err(e),
                 DoneKind::Chunk(chunk, lines) => {
                     let mut pending = Pending {
                         chunks: VecDeque::from([(chunk, lines)]),
@@ -628,11 +705,7 @@ impl Consumer<'_> {
             let empty = Reader::new(name.clone(), io::empty()).next();
             if let Some(Ok(item)) = empty {
                 records = 1;
-                sink(Event::Checked(validate::check_item(
-                    self.schema,
-                    item,
-                    self.options,
-                )))?;
+                sink(Event::Checked(self.setup.check(item)?))?;
             }
         }
         Ok(records)
@@ -651,7 +724,7 @@ impl Consumer<'_> {
         match done.kind {
             DoneKind::Chunk(chunk, lines) => pending.chunks.push_back((chunk, lines)),
             DoneKind::Failed { at, message } => pending.failed = Some((at, message)),
-            DoneKind::Events(_) => {}
+            DoneKind::Events(_) | DoneKind::Stream(_) | DoneKind::Fatal(_) => {}
         }
         true
     }
@@ -667,31 +740,41 @@ impl Consumer<'_> {
         records: u64,
         sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
     ) -> anyhow::Result<Resume> {
-        let (schema, options) = (self.schema, self.options);
+        let setup = self.setup;
         let feed = Feed {
             consumer: self,
             pending,
             chunk: 0,
             offset: start,
         };
+        let mut records = records;
         let mut reader = Reader::resume(name.clone(), feed, at, start, records);
+        let mut expanded = VecDeque::new();
         loop {
             match reader.next() {
                 Some(Ok(item)) => {
-                    sink(Event::Checked(validate::check_item(schema, item, options)))?
+                    // As capture::records does: API lists split into their leads, then
+                    // every record numbered.
+                    capture::expand(item, &mut expanded);
+                    for mut item in expanded.drain(..) {
+                        records += 1;
+                        match &mut item {
+                            Item::Record(r) => r.origin.record = records,
+                            Item::Unreadable(u) => u.origin.record = records,
+                        }
+                        sink(Event::Checked(setup.check(item)?))?;
+                    }
                 }
                 // Feed fails only with the input's own read error, which is reported
                 // (with the producer's position) once the input is done.
-                Some(Err(_)) => return Ok(Resume::End(reader.records())),
-                None => return Ok(Resume::End(reader.records())),
+                Some(Err(_)) => return Ok(Resume::End(records)),
+                None => return Ok(Resume::End(records)),
             }
             // Back to the workers' results when the next record starts a line they parsed.
-            let next = reader.next_start();
-            let count = reader.records();
-            match next {
+            match reader.next_start() {
                 Ok(Some((_, offset))) => {
                     if let Some((c, l)) = find_line(&reader.get_ref().pending.chunks, offset) {
-                        return Ok(Resume::At(count, c, l));
+                        return Ok(Resume::At(records, c, l));
                     }
                     // Chunks wholly behind the reader are not needed any more.
                     let feed = reader.get_mut();
@@ -706,7 +789,7 @@ impl Consumer<'_> {
                         feed.chunk -= 1;
                     }
                 }
-                Ok(None) => return Ok(Resume::End(count)),
+                Ok(None) => return Ok(Resume::End(records)),
                 Err(_) => {} // reported by the next call to `next`
             }
         }

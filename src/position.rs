@@ -78,7 +78,46 @@ pub fn locate(json: &[u8], pointer: &str) -> usize {
             None => break,
         }
     }
-    at
+    // Within the text even when it is not well-formed JSON (a form body's text, a cut
+    // value): callers slice the text up to this offset.
+    at.min(json.len())
+}
+
+/// The byte range, in `json` (one well-formed JSON value), of the value that `pointer`
+/// names, or `None` when it does not exist.
+pub fn value_span(json: &[u8], pointer: &str) -> Option<std::ops::Range<usize>> {
+    let mut at = skip_ws(json, 0);
+    json.get(at)?;
+    for token in pointer_tokens(pointer) {
+        at = child(json, at, &token)?;
+    }
+    Some(at..skip_value(json, at))
+}
+
+/// The byte ranges of the elements of the array that `pointer` names (in one pass, however
+/// long the array), or `None` when it is not an array.
+pub fn array_elements(json: &[u8], pointer: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let span = value_span(json, pointer)?;
+    if json.get(span.start) != Some(&b'[') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut i = skip_ws(json, span.start + 1);
+    while let Some(&b) = json.get(i) {
+        if b == b']' {
+            break;
+        }
+        let end = skip_value(json, i);
+        if end == i {
+            break; // not well-formed: stop rather than loop
+        }
+        out.push(i..end);
+        i = skip_ws(json, end);
+        if json.get(i) == Some(&b',') {
+            i = skip_ws(json, i + 1);
+        }
+    }
+    Some(out)
 }
 
 /// Offset of the child `token` of the container starting at `at`.
@@ -210,6 +249,32 @@ mod tests {
         assert_eq!(at("/a/nope"), "{\"b/");
         assert_eq!(locate(json, ""), 0);
         assert_eq!(at("/a/b~1c/7"), "[1, ");
+    }
+
+    #[test]
+    fn locate_stays_inside_text_that_is_not_json() {
+        // Found by the fuzz target: a form body whose text starts like an object.
+        for text in [&b"{\"a"[..], b"{\"a\"", b"{\"a\":", b"[1,", b"{\"a\\"] {
+            assert!(locate(text, "/a") <= text.len());
+            assert!(locate(text, "/0") <= text.len());
+        }
+    }
+
+    #[test]
+    fn spans_and_array_elements() {
+        let json = br#" {"leads": [ {"a": [1]}, 2 ,"x,]"], "n": 1}"#;
+        let span = value_span(json, "/leads/0").unwrap();
+        assert_eq!(&json[span], br#"{"a": [1]}"#);
+        assert_eq!(&json[value_span(json, "/n").unwrap()], b"1");
+        assert_eq!(value_span(json, "/nope"), None);
+        let parts: Vec<&[u8]> = array_elements(json, "/leads")
+            .unwrap()
+            .into_iter()
+            .map(|r| &json[r])
+            .collect();
+        assert_eq!(parts, [&br#"{"a": [1]}"#[..], b"2", br#""x,]""#]);
+        assert_eq!(array_elements(json, "/n"), None);
+        assert_eq!(array_elements(b"[]", ""), Some(vec![]));
     }
 
     #[test]

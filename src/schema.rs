@@ -2,17 +2,21 @@
 //!
 //! The schemas live in `schemas/` and are compiled into the binary with `include_str!`:
 //! leadcheck never reads them from disk or the network. `common-lead.schema.json` holds the
-//! fields every lead type shares; `chat-lead.schema.json` refers to it and adds the chat
-//! rules. A user's `--schema FILE` may refer to the bundled ones by their `$id`.
+//! fields every lead type shares; each lead type's schema (`chat-lead.schema.json`,
+//! `phone-call-lead.schema.json`, ...) refers to it and adds that type's rules. A user's
+//! `--schema FILE` may refer to the bundled ones by their `$id`.
+//!
+//! [`Schemas`] compiles each of them at most once per run, when a record first needs it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 /// `(file name, text)` of every bundled schema document.
-pub const BUNDLED: [(&str, &str); 2] = [
+pub const BUNDLED: [(&str, &str); 10] = [
     (
         "common-lead.schema.json",
         include_str!("../schemas/common-lead.schema.json"),
@@ -21,13 +25,194 @@ pub const BUNDLED: [(&str, &str); 2] = [
         "chat-lead.schema.json",
         include_str!("../schemas/chat-lead.schema.json"),
     ),
+    (
+        "phone-call-lead.schema.json",
+        include_str!("../schemas/phone-call-lead.schema.json"),
+    ),
+    (
+        "web-form-lead.schema.json",
+        include_str!("../schemas/web-form-lead.schema.json"),
+    ),
+    (
+        "transaction-lead.schema.json",
+        include_str!("../schemas/transaction-lead.schema.json"),
+    ),
+    (
+        "text-message-lead.schema.json",
+        include_str!("../schemas/text-message-lead.schema.json"),
+    ),
+    (
+        "email-lead.schema.json",
+        include_str!("../schemas/email-lead.schema.json"),
+    ),
+    (
+        "event-lead.schema.json",
+        include_str!("../schemas/event-lead.schema.json"),
+    ),
+    (
+        "appointment-lead.schema.json",
+        include_str!("../schemas/appointment-lead.schema.json"),
+    ),
+    (
+        "other-lead.schema.json",
+        include_str!("../schemas/other-lead.schema.json"),
+    ),
 ];
 
 /// The base URI of the bundled schemas' `$id`s.
 pub const BUNDLED_BASE: &str = "https://leadcheck.dev/schemas/";
 
-/// The document the bundled validation uses by default.
+/// The document [`Schema::bundled`] compiles: the chat lead, leadcheck's first schema.
 pub const DEFAULT_SCHEMA: &str = "chat-lead.schema.json";
+
+/// The schema of records whose `lead_type` is missing or unknown.
+pub const COMMON_SCHEMA: &str = "common-lead.schema.json";
+
+/// The lead types WhatConverts sends, each with its bundled schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeadType {
+    Chat,
+    PhoneCall,
+    WebForm,
+    Transaction,
+    TextMessage,
+    Email,
+    Event,
+    Appointment,
+    Other,
+}
+
+impl LeadType {
+    /// Every lead type, in the order of the common schema's `lead_type` enumeration.
+    pub const ALL: [LeadType; 9] = [
+        LeadType::Chat,
+        LeadType::PhoneCall,
+        LeadType::WebForm,
+        LeadType::Transaction,
+        LeadType::TextMessage,
+        LeadType::Email,
+        LeadType::Event,
+        LeadType::Appointment,
+        LeadType::Other,
+    ];
+
+    /// The `lead_type` value of a payload of this type (`Phone Call`).
+    pub fn name(self) -> &'static str {
+        match self {
+            LeadType::Chat => "Chat",
+            LeadType::PhoneCall => "Phone Call",
+            LeadType::WebForm => "Web Form",
+            LeadType::Transaction => "Transaction",
+            LeadType::TextMessage => "Text Message",
+            LeadType::Email => "Email",
+            LeadType::Event => "Event",
+            LeadType::Appointment => "Appointment",
+            LeadType::Other => "Other",
+        }
+    }
+
+    /// The name on the command line and in the schema's file name (`phone-call`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            LeadType::Chat => "chat",
+            LeadType::PhoneCall => "phone-call",
+            LeadType::WebForm => "web-form",
+            LeadType::Transaction => "transaction",
+            LeadType::TextMessage => "text-message",
+            LeadType::Email => "email",
+            LeadType::Event => "event",
+            LeadType::Appointment => "appointment",
+            LeadType::Other => "other",
+        }
+    }
+
+    /// The bundled schema's file name (`phone-call-lead.schema.json`).
+    pub fn schema_file(self) -> String {
+        format!("{}-lead.schema.json", self.slug())
+    }
+
+    /// The type whose `lead_type` value is exactly `name`.
+    pub fn from_name(name: &str) -> Option<LeadType> {
+        LeadType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    fn index(self) -> usize {
+        LeadType::ALL.iter().position(|&t| t == self).unwrap_or(0)
+    }
+}
+
+/// The bundled schemas of a run, each compiled the first time a record needs it (at most
+/// once, also when records are checked on several threads: `Schemas` is `Sync`).
+///
+/// `--type auto` picks the schema by the record's `lead_type`: the type's own schema when
+/// the value is one of [`LeadType::ALL`]'s names, the common schema otherwise (missing,
+/// not a string, unknown, not an object). The common schema then reports the problem once,
+/// at `/lead_type`, listing the known types with a did-you-mean.
+#[derive(Debug, Default)]
+pub struct Schemas {
+    common: OnceLock<Schema>,
+    types: [OnceLock<Schema>; 9],
+}
+
+impl Schemas {
+    pub fn new() -> Schemas {
+        Schemas::default()
+    }
+
+    /// The common-lead schema (every type's fields in common).
+    pub fn common(&self) -> Result<&Schema, SchemaError> {
+        cached(&self.common, || Schema::bundled_file(COMMON_SCHEMA))
+    }
+
+    /// The schema of one lead type.
+    pub fn for_type(&self, lead_type: LeadType) -> Result<&Schema, SchemaError> {
+        cached(&self.types[lead_type.index()], || {
+            Schema::bundled_file(&lead_type.schema_file())
+        })
+    }
+
+    /// The schema for a record, by its `lead_type` (`--type auto`).
+    pub fn for_value(&self, value: &Value) -> Result<&Schema, SchemaError> {
+        match value
+            .get("lead_type")
+            .and_then(Value::as_str)
+            .and_then(LeadType::from_name)
+        {
+            Some(t) => self.for_type(t),
+            None => self.common(),
+        }
+    }
+}
+
+/// The schema each record is checked against.
+#[derive(Debug)]
+pub enum Choice {
+    /// `--schema FILE` or a forced `--type`: one schema for every record.
+    Fixed(Schema),
+    /// `--type auto`: the schema of each record's lead_type, compiled when first needed.
+    Auto(Box<Schemas>),
+}
+
+impl Choice {
+    /// The schema for a record with this value.
+    pub fn schema_for(&self, value: &Value) -> Result<&Schema, SchemaError> {
+        match self {
+            Choice::Fixed(schema) => Ok(schema),
+            Choice::Auto(schemas) => schemas.for_value(value),
+        }
+    }
+}
+
+fn cached(
+    cell: &OnceLock<Schema>,
+    compile: impl FnOnce() -> Result<Schema, SchemaError>,
+) -> Result<&Schema, SchemaError> {
+    if let Some(schema) = cell.get() {
+        return Ok(schema);
+    }
+    let schema = compile()?;
+    Ok(cell.get_or_init(|| schema))
+}
 
 /// A schema that could not be loaded or compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +262,22 @@ fn id_of(doc: &Value) -> Option<String> {
 impl Schema {
     /// The bundled chat lead schema.
     pub fn bundled() -> Result<Schema, SchemaError> {
+        Schema::bundled_file(DEFAULT_SCHEMA)
+    }
+
+    /// The bundled schema of one lead type.
+    pub fn for_type(lead_type: LeadType) -> Result<Schema, SchemaError> {
+        Schema::bundled_file(&lead_type.schema_file())
+    }
+
+    /// A bundled schema by its file name (`phone-call-lead.schema.json`).
+    pub fn bundled_file(file: &str) -> Result<Schema, SchemaError> {
         let docs = bundled_documents();
         let root = docs
             .iter()
-            .position(|(id, _)| id.ends_with(DEFAULT_SCHEMA))
-            .ok_or_else(|| SchemaError(format!("bundled schema {DEFAULT_SCHEMA} is missing")))?;
-        Schema::compile(DEFAULT_SCHEMA.to_string(), root, docs)
+            .position(|(id, _)| id.rsplit('/').next() == Some(file))
+            .ok_or_else(|| SchemaError(format!("bundled schema {file} is missing")))?;
+        Schema::compile(file.to_string(), root, docs)
     }
 
     /// A schema read from a file; it may refer to the bundled schemas by their `$id`.
@@ -126,7 +321,8 @@ impl Schema {
         let validator = {
             let resources = docs
                 .iter()
-                .skip(1)
+                // Every document with an id is a resource, the root too: the bundled
+                // documents refer to each other.
                 .filter(|(id, _)| !id.is_empty())
                 .map(|(id, doc)| (id.as_str(), doc));
             let registry = Registry::new()
@@ -289,6 +485,47 @@ mod tests {
                 assert!(sub["description"].is_string(), "{name}: {field}");
             }
         }
+    }
+
+    #[test]
+    fn every_lead_type_has_a_schema_that_builds_on_the_common_one() {
+        let schemas = Schemas::new();
+        let common = schemas.common().unwrap().known_fields().clone();
+        let common_doc: Value = serde_json::from_str(BUNDLED[0].1).unwrap();
+        let enumeration: Vec<&str> = common_doc["properties"]["lead_type"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let names: Vec<&str> = LeadType::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(enumeration, names);
+        for t in LeadType::ALL {
+            let schema = schemas.for_type(t).unwrap();
+            assert_eq!(schema.name(), t.schema_file());
+            assert!(schema.known_fields().is_superset(&common), "{t:?}");
+            assert_eq!(schema.root()["properties"]["lead_type"]["const"], t.name());
+            let value = serde_json::json!({"lead_id": 1, "lead_type": t.name()});
+            assert!(schema.validator().is_valid(&value), "{t:?}");
+            assert_eq!(schemas.for_value(&value).unwrap().name(), t.schema_file());
+        }
+        let phone = schemas.for_type(LeadType::PhoneCall).unwrap();
+        for field in ["call_duration_seconds", "recording", "answer_status"] {
+            assert!(phone.known_fields().contains(field), "{field}");
+        }
+        for value in [
+            serde_json::json!({"lead_id": 1, "lead_type": "Fax"}),
+            serde_json::json!({"lead_id": 1}),
+            serde_json::json!([1]),
+        ] {
+            assert_eq!(schemas.for_value(&value).unwrap().name(), COMMON_SCHEMA);
+        }
+    }
+
+    #[test]
+    fn schemas_can_be_shared_between_threads() {
+        fn sync<T: Sync + Send>() {}
+        sync::<Schemas>();
     }
 
     #[test]

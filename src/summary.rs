@@ -15,8 +15,9 @@ use crate::position::escape_token;
 use crate::validate::{Checked, Status, Violation};
 
 /// The sections of a card, in order, with their titles.
-pub const SECTIONS: [(&str, &str); 10] = [
+pub const SECTIONS: [(&str, &str); 11] = [
     ("identity", "identity"),
+    ("type", "lead type details"),
     ("contact", "contact"),
     ("location", "location"),
     ("attribution", "attribution"),
@@ -91,6 +92,39 @@ pub const FIELDS: &[(&str, &str, &str)] = &[
     ("lead_score", "value", "score"),
     ("spam", "flags", "spam"),
     ("duplicate", "flags", "duplicate"),
+    // The fields of one lead type (see schemas/<type>-lead.schema.json).
+    ("chat_status", "type", "chat status"),
+    ("call_status", "type", "call status"),
+    ("answer_status", "type", "answer"),
+    ("call_duration", "type", "duration"),
+    ("call_duration_seconds", "type", "seconds"),
+    ("phone_name", "type", "tracking line"),
+    ("tracking_number", "type", "tracking number"),
+    ("destination_number", "type", "rings to"),
+    ("line_type", "type", "line type"),
+    ("caller_name", "type", "caller"),
+    ("caller_number", "type", "caller number"),
+    ("caller_city", "type", "caller city"),
+    ("caller_state", "type", "caller state"),
+    ("caller_zip", "type", "caller zip"),
+    ("caller_country", "type", "caller country"),
+    ("recording", "type", "recording"),
+    ("play_recording", "type", "play recording"),
+    ("voicemail", "type", "voicemail"),
+    ("play_voicemail", "type", "play voicemail"),
+    ("call_transcription", "type", "transcription"),
+    ("voicemail_transcription", "type", "voicemail text"),
+    ("form_name", "type", "form"),
+    ("transaction_id", "type", "transaction"),
+    ("transaction_tax", "type", "tax"),
+    ("transaction_shipping", "type", "shipping"),
+    ("message", "type", "message"),
+    ("sender_name", "type", "sender"),
+    ("email_subject", "type", "subject"),
+    ("email_message", "type", "email"),
+    ("event_category", "type", "event category"),
+    ("event_action", "type", "event action"),
+    ("event_label", "type", "event label"),
 ];
 
 /// The keys of `lead_analysis`, with the card's short labels.

@@ -117,6 +117,19 @@ impl Tally {
     }
 }
 
+/// Checks one item from the reader against the schema `choice` picks for it (an
+/// unreadable record is checked against nothing).
+pub fn check_choice(
+    choice: &crate::schema::Choice,
+    item: Item,
+    options: Options,
+) -> Result<Checked, crate::schema::SchemaError> {
+    Ok(match item {
+        Item::Record(record) => check(choice.schema_for(&record.value)?, &record, options),
+        Item::Unreadable(u) => unreadable(u),
+    })
+}
+
 /// Checks one item from the reader.
 pub fn check_item(schema: &Schema, item: Item, options: Options) -> Checked {
     match item {
@@ -200,6 +213,14 @@ pub fn check_parts(
         .map(|v| v.pointer.clone())
         .collect();
     violations.retain(|v| v.keyword != "enum" || !consts.contains(&v.pointer));
+    // Likewise a value of the wrong type outside an enumeration (a number for lead_type):
+    // its type is the problem.
+    let typed: Vec<String> = violations
+        .iter()
+        .filter(|v| v.keyword == "type")
+        .map(|v| v.pointer.clone())
+        .collect();
+    violations.retain(|v| v.keyword != "enum" || !typed.contains(&v.pointer));
     Checked {
         origin: origin.clone(),
         status: if violations.is_empty() {
@@ -254,7 +275,15 @@ fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
                     }
                 },
             };
-            format!("expected {expected}, found {found}")
+            let mut text = format!("expected {expected}, found {found}");
+            // A payload serialised twice arrives as a string that holds the object.
+            if let Some(inner) = error.instance().as_str()
+                && inner.trim_start().starts_with('{')
+                && serde_json::from_str::<Value>(inner).is_ok_and(|v| v.is_object())
+            {
+                text.push_str(" that holds a JSON object (serialised twice?)");
+            }
+            text
         }
         ValidationErrorKind::Enum { options } => {
             let list = match options.as_array() {

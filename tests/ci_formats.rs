@@ -362,7 +362,7 @@ fn sarif_log_validates_and_has_a_result_per_problem() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    for keyword in ["const", "type", "pattern", "unreadable"] {
+    for keyword in ["enum", "type", "pattern", "unreadable"] {
         assert!(rules.contains(&keyword), "{rules:?}");
     }
     let results = run["results"].as_array().unwrap();

@@ -55,8 +55,13 @@ fn explain_lists_every_schema_field_by_section() {
             .count();
         assert_eq!(n, 1, "{field}");
     }
+    // The lead types' own fields have a section of their own.
     assert!(
-        listing.contains("\nother fields\n  chat_status "),
+        listing.contains("\nlead type details\n  chat_status "),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("\n  call_duration_seconds       integer\n"),
         "{listing}"
     );
 }
@@ -109,7 +114,12 @@ fn printed_schema_judges_the_samples_like_the_bundled_one() {
         .output()
         .unwrap();
     let bundled = leadcheck()
-        .args(["validate", "samples/invalid/many-errors.json"])
+        .args([
+            "validate",
+            "--type",
+            "chat",
+            "samples/invalid/many-errors.json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

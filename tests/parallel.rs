@@ -30,6 +30,12 @@ fn tricky_capture() -> Vec<u8> {
             17 => out.extend_from_slice(format!("{line} {line}\n").as_bytes()),
             19 => out.extend_from_slice(b"{\"lead_id\": 3,\n  \"lead_type\": \"Chat\"}\n"),
             23 => out.extend_from_slice(b"junk junk\n\x00\xff\n"),
+            // API list responses and arrays of leads are split into their leads.
+            31 => out.extend_from_slice(
+                format!("{{\"page_number\": 1, \"leads\": [{line}, {line}]}}\n").as_bytes(),
+            ),
+            37 => out.extend_from_slice(format!("[{line},\n {line}]\n").as_bytes()),
+            41 => out.extend_from_slice(line.replace("\"Chat\"", "\"Phone Call\"").as_bytes()),
             29 if n == 29 => {
                 let long = "z".repeat(1_500_000);
                 out.extend_from_slice(format!("{{\"lead_id\": 4, \"lead_type\": \"Chat\", \"notes\": \"{long}\", \"spam\": 1}}\n").as_bytes());

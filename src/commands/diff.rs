@@ -10,10 +10,11 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
+use crate::capture::{self, Format, Reading};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::diff::{self, Change, Diff, Ignore, Kind, Options};
 use crate::error::Outcome;
-use crate::input::{self, Input, Item, Origin, Reader};
+use crate::input::{Input, Item, Origin};
 use crate::leads::{self, Pairing, States};
 use crate::render::{self, diff as out};
 use crate::run::Streams;
@@ -52,8 +53,8 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     if is_stdin(&args.old) && is_stdin(&args.new) {
         bail!("OLD and NEW cannot both be `-`: stdin can be read only once");
     }
-    let mut old = read_side(&args.old, literal, args.quiet, s)?;
-    let mut new = read_side(&args.new, literal, args.quiet, s)?;
+    let mut old = read_side(&args.old, Format::Auto, literal, args.quiet, s)?;
+    let mut new = read_side(&args.new, Format::Auto, literal, args.quiet, s)?;
     if old.failed || new.failed {
         return Ok(Outcome::Error);
     }
@@ -300,7 +301,13 @@ fn write_direct(
 }
 
 /// Reads one side whole, reporting what cannot be read on stderr.
-fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Result<Side> {
+fn read_side(
+    path: &Path,
+    format: Format,
+    literal: bool,
+    quiet: bool,
+    s: &mut Streams<'_>,
+) -> Result<Side> {
     let input = if is_stdin(path) {
         Input::stdin()
     } else {
@@ -314,25 +321,11 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
         without_id: Vec::new(),
         failed: false,
     };
-    let source = match input.open() {
-        Ok(source) => source,
-        Err(e) => {
-            side.failed = true;
-            if !quiet {
-                let message = format!("cannot open: {}", input::io_message(&e));
-                render::text::write_input_error(s.err, s.err_palette, &input.name, None, &message)?;
-            }
-            return Ok(side);
-        }
-    };
-    let mut reader = Reader::new(input.name.clone(), source);
-    while let Some(item) = reader.next() {
-        match item {
-            Err(e) => {
+    capture::read_input_whole(&input, format, &mut |read| {
+        match read {
+            Reading::Failed { at, message } => {
                 side.failed = true;
                 if !quiet {
-                    let message = format!("cannot read: {}", input::io_message(&e));
-                    let at = Some(reader.position());
                     render::text::write_input_error(
                         s.err,
                         s.err_palette,
@@ -341,21 +334,20 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
                         &message,
                     )?;
                 }
-                break;
             }
-            Ok(Item::Unreadable(u)) => {
+            Reading::Item(Item::Unreadable(u)) => {
                 side.failed = true;
                 if !quiet {
                     out::write_unreadable(s.err, s.err_palette, &u)?;
                 }
             }
-            Ok(Item::Record(record)) => {
+            Reading::Item(Item::Record(record)) => {
                 side.records += 1;
                 // The first record is kept as it is until a second one shows the input is
                 // a capture: a payload is never held twice.
                 if side.records == 1 {
                     side.first = Some((record.value, record.origin));
-                    continue;
+                    return Ok(());
                 }
                 if let Some((value, origin)) = side.first.take() {
                     side.add(value, origin, literal);
@@ -363,6 +355,7 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
                 side.add(record.value, record.origin, literal);
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(side)
 }

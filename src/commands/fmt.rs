@@ -20,7 +20,7 @@ pub fn run(args: &FmtArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         compact: args.compact,
         indent: usize::from(args.indent),
     };
-    let inputs = super::each_item(&args.input.inputs, s, |s, item| {
+    let inputs = super::each_item(&args.input.inputs, args.input.input_format, s, |s, item| {
         tally.records += 1;
         match item {
             Item::Record(record) => {

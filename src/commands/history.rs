@@ -6,10 +6,11 @@
 
 use anyhow::Result;
 
+use crate::capture::{self, Reading};
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::diff::{Ignore, Options};
 use crate::error::Outcome;
-use crate::input::{self, Item, Reader};
+use crate::input::{self, Item};
 use crate::leads::{self, History};
 use crate::render::{self, diff as out};
 use crate::run::Streams;
@@ -33,22 +34,10 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         render::text::write_input_error(s.err, s.err_palette, &e.name, None, &e.message)?;
     }
     for input in &inputs {
-        let source = match input.open() {
-            Ok(source) => source,
-            Err(e) => {
-                outcome = Outcome::Error;
-                let message = format!("cannot open: {}", input::io_message(&e));
-                render::text::write_input_error(s.err, s.err_palette, &input.name, None, &message)?;
-                continue;
-            }
-        };
-        let mut reader = Reader::new(input.name.clone(), source);
-        while let Some(item) = reader.next() {
-            match item {
-                Err(e) => {
+        capture::read_input(input, args.input.input_format, &mut |read| {
+            match read {
+                Reading::Failed { at, message } => {
                     outcome = Outcome::Error;
-                    let message = format!("cannot read: {}", input::io_message(&e));
-                    let at = Some(reader.position());
                     render::text::write_input_error(
                         s.err,
                         s.err_palette,
@@ -56,21 +45,20 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                         at,
                         &message,
                     )?;
-                    break;
                 }
-                Ok(Item::Unreadable(u)) => {
+                Reading::Item(Item::Unreadable(u)) => {
                     outcome = Outcome::Error;
                     records += 1;
                     unreadable += 1;
                     out::write_unreadable(s.err, s.err_palette, &u)?;
                 }
-                Ok(Item::Record(record)) => {
+                Reading::Item(Item::Record(record)) => {
                     records += 1;
                     // With --lead, the other leads are not even kept.
                     if let Some(wanted) = &args.lead
                         && leads::lead_key(&record.value).as_deref() != Some(wanted.as_str())
                     {
-                        continue;
+                        return Ok(());
                     }
                     let origin = record.origin.clone();
                     if history
@@ -87,7 +75,8 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     let mut shown = 0usize;
     for (_, state, versions) in history.leads() {

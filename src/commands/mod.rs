@@ -17,7 +17,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::input::{self, Item, Reader};
+use crate::capture::{self, Format, Reading};
+use crate::input::{self, Item};
 use crate::render;
 use crate::run::Streams;
 use crate::validate::Tally;
@@ -27,6 +28,7 @@ use crate::validate::Tally;
 /// Returns the counts of inputs read and of inputs that failed (as in a [`Tally`]).
 pub(crate) fn each_item(
     inputs: &[PathBuf],
+    format: Format,
     s: &mut Streams<'_>,
     mut f: impl FnMut(&mut Streams<'_>, Item) -> Result<()>,
 ) -> Result<Tally> {
@@ -38,23 +40,11 @@ pub(crate) fn each_item(
     }
     for input in inputs {
         tally.inputs += 1;
-        let source = match input.open() {
-            Ok(source) => source,
-            Err(e) => {
-                tally.failed_inputs += 1;
-                let message = format!("cannot open: {}", input::io_message(&e));
-                render::text::write_input_error(s.err, s.err_palette, &input.name, None, &message)?;
-                continue;
-            }
-        };
-        let mut reader = Reader::new(input.name.clone(), source);
-        while let Some(item) = reader.next() {
-            match item {
-                Ok(item) => f(s, item)?,
-                Err(e) => {
+        capture::read_input(&input, format, &mut |read| {
+            match read {
+                Reading::Item(item) => f(s, item)?,
+                Reading::Failed { at, message } => {
                     tally.failed_inputs += 1;
-                    let message = format!("cannot read: {}", input::io_message(&e));
-                    let at = Some(reader.position());
                     render::text::write_input_error(
                         s.err,
                         s.err_palette,
@@ -62,13 +52,13 @@ pub(crate) fn each_item(
                         at,
                         &message,
                     )?;
-                    break;
                 }
             }
             if s.flush_each {
                 s.out.flush()?;
             }
-        }
+            Ok(())
+        })?;
     }
     s.out.flush()?;
     Ok(tally)

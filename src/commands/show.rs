@@ -9,23 +9,24 @@ use crate::redact::Redactor;
 use crate::render;
 use crate::render::card::Table;
 use crate::run::Streams;
-use crate::schema::Schema;
+use crate::schema::Choice;
 use crate::summary;
 use crate::validate::{self, Options, Tally};
 
 /// `leadcheck show`.
 pub fn run(args: &ShowArgs, s: &mut Streams<'_>) -> Result<Outcome> {
-    let schema = Schema::bundled()?;
+    // Each record against the schema of its own lead type, as `validate` does by default.
+    let choice = Choice::Auto(Box::default());
     let mut tally = Tally::default();
     let mut redactor = args.redact.then(Redactor::new);
     let mut table = args.table.then(|| Table::new(s.width, s.flush_each));
     let width = s.width;
-    let inputs = super::each_item(&args.input.inputs, s, |s, item| {
+    let inputs = super::each_item(&args.input.inputs, args.input.input_format, s, |s, item| {
         let record = match item {
             Item::Record(record) => record,
             Item::Unreadable(u) => {
                 let checked =
-                    validate::check_item(&schema, Item::Unreadable(u), Options::default());
+                    validate::check_choice(&choice, Item::Unreadable(u), Options::default())?;
                 tally.add(&checked);
                 render::text::write_checked(s.err, s.err_palette, &checked)?;
                 match (&mut table, args.format) {
@@ -51,7 +52,11 @@ pub fn run(args: &ShowArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             }
             None => record,
         };
-        let checked = validate::check(&schema, &record, Options::default());
+        let checked = validate::check(
+            choice.schema_for(&record.value)?,
+            &record,
+            Options::default(),
+        );
         tally.add(&checked);
         let card = summary::card(&checked, &record.value, &record.raw);
         match (&mut table, args.format) {

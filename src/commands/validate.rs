@@ -16,19 +16,20 @@ use crate::position::LineCol;
 use crate::render::progress::Progress;
 use crate::render::{self, Entry, InputFailure, InputReport};
 use crate::run::Streams;
-use crate::schema::Schema;
+use crate::schema::{Choice, Schema};
 use crate::validate::{Options, Tally};
 
 /// `leadcheck validate`.
 pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let quiet = args.quiet;
     let started = SystemTime::now();
-    let schema = match &args.schema {
-        Some(path) => Schema::from_path(path),
-        None => Schema::bundled(),
+    let choice = match (&args.schema, args.lead_type.lead_type()) {
+        (Some(path), _) => Schema::from_path(path).map(Choice::Fixed),
+        (None, Some(lead_type)) => Schema::for_type(lead_type).map(Choice::Fixed),
+        (None, None) => Ok(Choice::Auto(Box::default())),
     };
-    let schema = match schema {
-        Ok(schema) => schema,
+    let choice = match choice {
+        Ok(choice) => choice,
         Err(e) if quiet => {
             let _ = e;
             return Ok(Outcome::Error);
@@ -78,7 +79,8 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let mut clock = Instant::now();
     let mut last = clock;
     let mut report: Option<InputReport> = None;
-    pipeline::check_inputs(inputs, &schema, options, jobs, &mut |event| {
+    let input_format = args.input.input_format;
+    pipeline::check_inputs(inputs, &choice, options, input_format, jobs, &mut |event| {
         match event {
             Event::Input(name) => {
                 tally.inputs += 1;
