@@ -263,7 +263,13 @@ pub struct Reader<R> {
     eof: bool,
     done: bool,
     records: u64,
+    /// How much the next read asks for: small at first (most inputs are one small
+    /// payload), doubling up to [`BLOCK`] for a long stream.
+    block: usize,
 }
+
+/// The first read's size.
+const FIRST_BLOCK: usize = 16 << 10;
 
 impl<R: Read> Reader<R> {
     pub fn new(name: Arc<str>, src: R) -> Reader<R> {
@@ -277,6 +283,7 @@ impl<R: Read> Reader<R> {
             eof: false,
             done: false,
             records: 0,
+            block: FIRST_BLOCK,
         }
     }
 
@@ -337,7 +344,8 @@ impl<R: Read> Reader<R> {
             self.pos = 0;
         }
         // Grow geometrically so a large record is re-parsed only a few times.
-        let want = BLOCK.max(self.buf.len().min(MAX_RECORD_BYTES));
+        let want = self.block.max(self.buf.len().min(MAX_RECORD_BYTES));
+        self.block = (self.block * 2).min(BLOCK);
         let old = self.buf.len();
         self.buf.resize(old + want, 0);
         let mut filled = old;
