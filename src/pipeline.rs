@@ -22,7 +22,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -54,6 +53,9 @@ pub enum Event {
 const CHUNK: usize = 256 << 10;
 /// Files up to this size are read and checked whole by one worker.
 const SMALL_FILE: u64 = 1 << 20;
+/// Small files go to the workers in batches of at most this many files and bytes.
+const BATCH_FILES: usize = 32;
+const BATCH_BYTES: u64 = 256 << 10;
 
 /// The number of threads to check with by default: the machine's cores.
 pub fn default_jobs() -> usize {
@@ -78,7 +80,7 @@ pub fn check_inputs(
     };
     // One small file is done before threads would have started (and before the core count,
     // which reads cgroup files, is known).
-    let single_small_file = inputs.len() == 1 && small_file(&inputs[0]).is_some();
+    let single_small_file = inputs.len() == 1 && small_size(&inputs[0]).is_some();
     let jobs = if single_small_file {
         1
     } else {
@@ -190,12 +192,13 @@ fn read_capture(
     Ok(())
 }
 
-fn small_file(input: &Input) -> Option<PathBuf> {
+/// The size of a file small enough to be read whole by one worker.
+fn small_size(input: &Input) -> Option<u64> {
     match &input.source {
         Source::File(path) => std::fs::metadata(path)
             .ok()
             .filter(|m| m.is_file() && m.len() <= SMALL_FILE)
-            .map(|_| path.clone()),
+            .map(|m| m.len()),
         Source::Stdin => None,
     }
 }
@@ -212,8 +215,9 @@ struct Job {
 }
 
 enum JobKind {
-    /// A small file, read and checked whole by the worker.
-    File(Input),
+    /// Small files, each read and checked whole by the worker (batched, so that a
+    /// thousand fixture files are a few dozen hand-offs between threads, not thousands).
+    Files(Vec<Input>),
     /// Lines of a large input.
     Chunk(Chunk),
     /// The input could not be opened or read; passed through to keep the order.
@@ -299,13 +303,30 @@ fn produce(
         seq += 1;
         tx.send(job).is_ok()
     };
+    let mut batch: Vec<Input> = Vec::new();
+    let mut batch_bytes = 0u64;
+    let batch_name: Arc<str> = Arc::from("");
     for input in inputs {
         let name = input.name.clone();
-        if small_file(&input).is_some() {
-            if !send(&name, true, true, JobKind::File(input)) {
-                return;
+        if let Some(size) = small_size(&input) {
+            batch_bytes += size;
+            batch.push(input);
+            if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+                let files = std::mem::take(&mut batch);
+                batch_bytes = 0;
+                // The files announce themselves (their events include `Event::Input`).
+                if !send(&batch_name, false, false, JobKind::Files(files)) {
+                    return;
+                }
             }
             continue;
+        }
+        if !batch.is_empty() {
+            let files = std::mem::take(&mut batch);
+            batch_bytes = 0;
+            if !send(&batch_name, false, false, JobKind::Files(files)) {
+                return;
+            }
         }
         let mut source = match input.open() {
             Ok(source) => source,
@@ -391,6 +412,9 @@ fn produce(
             first = false;
         }
     }
+    if !batch.is_empty() {
+        send(&batch_name, false, false, JobKind::Files(batch));
+    }
 }
 
 fn chunk_of(data: Vec<u8>, base: u64, start: LineCol, mid_line: bool, open_end: bool) -> Chunk {
@@ -454,14 +478,14 @@ fn work(
             }
         };
         let kind = match job.kind {
-            JobKind::File(input) => {
+            JobKind::Files(files) => {
                 let mut events = Vec::new();
-                let result = check_sequential(&input, setup, &mut |e| {
-                    events.push(e);
-                    Ok(())
+                let result = files.iter().try_for_each(|input| {
+                    check_sequential(input, setup, &mut |e| {
+                        events.push(e);
+                        Ok(())
+                    })
                 });
-                // The consumer announces the input itself.
-                events.retain(|e| !matches!(e, Event::Input(_)));
                 match result {
                     Ok(()) => DoneKind::Events(events),
                     Err(e) => DoneKind::Fatal(e),
