@@ -51,6 +51,8 @@ pub enum Event {
 
 /// Size of the chunks large inputs are cut into.
 const CHUNK: usize = 256 << 10;
+/// What a pipe holds on Linux: a read that returns less was not waiting on a full pipe.
+const PIPE_BUFFER: usize = 64 << 10;
 /// Files up to this size are read and checked whole by one worker.
 const SMALL_FILE: u64 = 1 << 20;
 /// Small files go to the workers in batches of at most this many files and bytes.
@@ -367,7 +369,7 @@ fn produce(
         loop {
             let mut buf = std::mem::take(&mut carry);
             buf.reserve(CHUNK.saturating_sub(buf.len()));
-            let (eof, error) = fill(&mut source, &mut buf);
+            let (eof, error) = fill(&mut source, &mut buf, input.source == Source::Stdin);
             if let Some(e) = error {
                 // What was read before the error is still checked, then the error reported.
                 let chunk = chunk_of(buf, base, at, mid_line, false);
@@ -429,7 +431,17 @@ fn chunk_of(data: Vec<u8>, base: u64, start: LineCol, mid_line: bool, open_end: 
 
 /// Reads until `buf` holds a chunk, or less when the source has nothing more for now (a
 /// pipe fed as events happen) and a whole line is in. Returns (end of input, error).
-fn fill(source: &mut dyn Read, buf: &mut Vec<u8>) -> (bool, Option<io::Error>) {
+///
+/// "Nothing more for now" is asked of stdin with poll(2), so a pipe that is read faster
+/// than it is written still makes full chunks (few hand-offs between threads) while
+/// `tail -f log | leadcheck validate` reports each record as it comes. Other sources (a
+/// FIFO named as a file) count a read short of a pipe's 64 KiB as a pause.
+fn fill(source: &mut dyn Read, buf: &mut Vec<u8>, stdin: bool) -> (bool, Option<io::Error>) {
+    // Whole lines left from before (what format detection read) go out first when stdin
+    // has nothing more for now.
+    if stdin && memchr::memchr(b'\n', buf).is_some() && !stdin_ready() {
+        return (false, None);
+    }
     let start = buf.len();
     loop {
         let old = buf.len();
@@ -442,9 +454,15 @@ fn fill(source: &mut dyn Read, buf: &mut Vec<u8>) -> (bool, Option<io::Error>) {
             }
             Ok(n) => {
                 buf.truncate(old + n);
-                let full = buf.len() >= CHUNK;
-                let drained = n < want && memchr::memchr(b'\n', &buf[start..]).is_some();
-                if full || drained {
+                if buf.len() >= CHUNK {
+                    return (false, None);
+                }
+                let paused = if stdin {
+                    !stdin_ready()
+                } else {
+                    n < want.min(PIPE_BUFFER)
+                };
+                if paused && memchr::memchr(b'\n', &buf[start..]).is_some() {
                     return (false, None);
                 }
             }
@@ -455,6 +473,24 @@ fn fill(source: &mut dyn Read, buf: &mut Vec<u8>) -> (bool, Option<io::Error>) {
             }
         }
     }
+}
+
+/// Whether stdin has more to read right now (or is at its end).
+#[cfg(unix)]
+fn stdin_ready() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    poll(&mut fds, Some(&now)).is_ok_and(|ready| ready > 0)
+}
+
+#[cfg(not(unix))]
+fn stdin_ready() -> bool {
+    false
 }
 
 fn work(

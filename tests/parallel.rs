@@ -119,3 +119,48 @@ fn many_files_keep_their_order() {
     assert_eq!(inputs, sorted);
     assert_eq!(inputs.len(), 300);
 }
+
+/// `tail -f capture | leadcheck validate`: each record is reported as it arrives, not when
+/// the input ends (on both paths: threads and -j 1).
+#[test]
+fn a_live_stream_is_reported_record_by_record() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    for jobs in ["1", "2"] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("leadcheck"))
+            .args(["validate", "-j", jobs])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        // If the first line only came out at the end of the input, this test would wait
+        // for ever: a watchdog ends the child (and so the test, with a clear failure).
+        let pid = child.id();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            if done_rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .is_err()
+            {
+                let _ = Command::new("kill").arg(pid.to_string()).status();
+            }
+        });
+        for i in 1..=3 {
+            writeln!(stdin, r#"{{"lead_id": "{i}", "lead_type": "Chat"}}"#).unwrap();
+            stdin.flush().unwrap();
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            assert!(
+                line.starts_with(&format!("<stdin>:{i}:13: /lead_id")),
+                "-j {jobs}, record {i}: {line:?}"
+            );
+        }
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(1));
+        let _ = done_tx.send(());
+        watchdog.join().unwrap();
+    }
+}

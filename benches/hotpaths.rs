@@ -1,0 +1,140 @@
+//! leadcheck's own hot paths, timed on generated payloads (no timed assertions anywhere:
+//! this prints figures, the benchmark is the judge). `cargo bench --bench hotpaths`.
+//!
+//! - parse: serde_json on each NDJSON line (the floor every validator pays);
+//! - reader: the sequential `Reader` (framing, positions, parsing);
+//! - check: parse + `validate::check_parts` with the bundled chat schema;
+//! - pipeline: `pipeline::check_inputs` on a temporary NDJSON file, 1 thread and all cores;
+//! - locate: JSON Pointer → position for every field of a payload.
+//!
+//! The payloads are the official example with varied ids and about 10 % of them broken
+//! (a string lead_id, an unknown trigger), so error paths are measured too.
+
+use std::hint::black_box;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use leadcheck::input::{Input, Origin, Reader};
+use leadcheck::pipeline::{self, Event};
+use leadcheck::position::{LineCol, locate};
+use leadcheck::schema::{Choice, Schema};
+use leadcheck::validate::{self, Options};
+use serde_json::Value;
+
+const RECORDS: usize = 20_000;
+
+fn capture() -> Vec<u8> {
+    let official: Value =
+        serde_json::from_str(include_str!("../samples/chat-in-progress.json")).unwrap();
+    let mut out = Vec::new();
+    for i in 0..RECORDS {
+        let mut v = official.clone();
+        v["lead_id"] = Value::from(100_000 + i);
+        if i % 10 == 3 {
+            v["lead_id"] = Value::from(i.to_string());
+        }
+        if i % 10 == 7 {
+            v["trigger"] = Value::from("created");
+        }
+        serde_json::to_writer(&mut out, &v).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Runs `f` a few times and prints the best time and the throughput.
+fn bench(name: &str, bytes: usize, mut f: impl FnMut()) {
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        f();
+        best = best.min(start.elapsed());
+    }
+    let mbps = bytes as f64 / best.as_secs_f64() / 1e6;
+    println!(
+        "{name:<28} {:>9.2} ms {mbps:>9.1} MB/s",
+        best.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let data = capture();
+    let schema = Schema::bundled().unwrap();
+    let choice = Choice::Fixed(Schema::bundled().unwrap());
+    println!(
+        "{} payloads, {:.1} MB, {} cores",
+        RECORDS,
+        data.len() as f64 / 1e6,
+        pipeline::default_jobs()
+    );
+
+    bench("parse (serde_json)", data.len(), || {
+        for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            black_box(serde_json::from_slice::<Value>(line).unwrap());
+        }
+    });
+
+    bench("reader (sequential)", data.len(), || {
+        let n = Reader::new("bench".into(), &data[..]).count();
+        assert_eq!(n, RECORDS);
+    });
+
+    bench("parse + check", data.len(), || {
+        let mut invalid = 0;
+        for (i, line) in data
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            let value: Value = serde_json::from_slice(line).unwrap();
+            let origin = Origin {
+                input: "bench".into(),
+                record: i as u64 + 1,
+                start: LineCol::START,
+                offset: 0,
+            };
+            let checked = validate::check_parts(&schema, &origin, &value, line, Options::default());
+            invalid += usize::from(!checked.violations.is_empty());
+        }
+        assert_eq!(invalid, RECORDS / 5);
+    });
+
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(&data).unwrap();
+    let path = file.path().to_path_buf();
+    for jobs in [1, pipeline::default_jobs()] {
+        bench(&format!("pipeline -j{jobs}"), data.len(), || {
+            let mut records = 0;
+            let inputs = vec![Input::file(path.clone())];
+            pipeline::check_inputs(
+                inputs,
+                &choice,
+                Options::default(),
+                leadcheck::capture::Format::Auto,
+                Some(jobs),
+                &mut |e| {
+                    records += usize::from(matches!(e, Event::Checked(_)));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(records, RECORDS);
+        });
+    }
+
+    let one = data.split(|&b| b == b'\n').next().unwrap();
+    let value: Value = serde_json::from_slice(one).unwrap();
+    let pointers: Vec<String> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| format!("/{k}"))
+        .collect();
+    bench("locate (every field x1000)", one.len() * 1000, || {
+        for _ in 0..1000 {
+            for p in &pointers {
+                black_box(locate(one, p));
+            }
+        }
+    });
+}
