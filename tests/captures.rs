@@ -5,27 +5,9 @@ mod common;
 
 use std::io::Write;
 
-use common::{corpus, json_lines, leadcheck, sample, text};
+use common::{corpus, counts, json_lines, leadcheck, sample, text};
 use leadcheck::capture::{self, Format};
 use leadcheck::input::Item;
-
-/// The summary line on stderr, parsed: (records, valid, invalid, unreadable).
-fn counts(stderr: &[u8]) -> (u64, u64, u64, u64) {
-    let s = text(stderr);
-    let line = s
-        .lines()
-        .rev()
-        .find(|l| l.contains(" valid, "))
-        .unwrap_or_else(|| panic!("no summary in {s:?}"));
-    let nums: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.parse().unwrap())
-        .collect();
-    let c = (nums[0], nums[1], nums[2], nums[3]);
-    assert_eq!(c.0, c.1 + c.2 + c.3, "counts must add up: {line}");
-    c
-}
 
 /// `validate --format json` of the arguments: (records, summary counts).
 fn run(args: &[&str]) -> (Vec<serde_json::Value>, (u64, u64, u64, u64)) {

@@ -53,3 +53,22 @@ pub fn sample(rel: &str) -> String {
     assert!(root().join(&p).exists(), "missing sample {}", p.display());
     p.display().to_string()
 }
+
+/// The summary line on stderr, parsed: (records, valid, invalid, unreadable).
+/// Panics unless the first number is the sum of the next three.
+pub fn counts(stderr: &[u8]) -> (u64, u64, u64, u64) {
+    let s = text(stderr);
+    let line = s
+        .lines()
+        .rev()
+        .find(|l| l.contains(" valid, "))
+        .unwrap_or_else(|| panic!("no summary in {s:?}"));
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let c = (nums[0], nums[1], nums[2], nums[3]);
+    assert_eq!(c.0, c.1 + c.2 + c.3, "counts must add up: {line}");
+    c
+}
