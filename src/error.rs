@@ -2,9 +2,9 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | every record valid (for `diff`: no difference) |
-//! | 1 | a record is invalid or unreadable (for `diff`: the inputs differ) |
-//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled |
+//! | 0 | every record valid (`diff`: no difference; `history`: shown) |
+//! | 1 | a record is invalid or unreadable (`diff`: the inputs differ; `history`: `--lead` matched nothing; `fmt`: a record is unreadable) |
+//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled (`diff`, `history`: also an unreadable record) |
 //!
 //! A closed output pipe (`leadcheck … | head`) ends the run quietly with 0.
 
