@@ -20,6 +20,23 @@
 //! - [`leads`]: records grouped by `lead_id`, a lead's state after each record;
 //! - [`render`]: output formats and colour;
 //! - [`cli`] and [`run`]: the command line and the commands.
+//!
+//! The library on its own: a record read, checked, and its violation pinpointed.
+//!
+//! ```
+//! use leadcheck::input::Reader;
+//! use leadcheck::schema::Schema;
+//! use leadcheck::validate::{Options, Status, check_item};
+//!
+//! let schema = Schema::bundled().unwrap();
+//! let capture = br#"{"lead_id": "153928", "lead_type": "Chat"}"#;
+//! let item = Reader::new("capture".into(), &capture[..]).next().unwrap().unwrap();
+//! let checked = check_item(&schema, item, Options::default());
+//! assert_eq!(checked.status, Status::Invalid);
+//! let v = &checked.violations[0];
+//! assert_eq!((v.pointer.as_str(), v.at.to_string()), ("/lead_id", "1:13".to_string()));
+//! assert_eq!(v.message, r#"expected an integer, found string "153928""#);
+//! ```
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod capture;
