@@ -309,7 +309,7 @@ pub struct ValidateArgs {
 
     /// Threads that parse and check records (default: one per core). Output is in input
     /// order whatever the number.
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 }
 

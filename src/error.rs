@@ -41,7 +41,8 @@ impl From<Outcome> for ExitCode {
     }
 }
 
-/// An error that stops the run with exit code 2 (`anyhow` carries it with context).
+/// Whether an error is a closed output pipe (`leadcheck … | head`), which ends the run
+/// quietly with exit code 0; `anyhow` may carry it under context.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause

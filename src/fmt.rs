@@ -150,7 +150,14 @@ impl<'a> Parser<'a> {
                             break;
                         }
                         None => break,
-                        _ => items.push(self.value()),
+                        _ => {
+                            // Text that is not JSON (a form body) must not stall the parser.
+                            let before = self.i;
+                            items.push(self.value());
+                            if self.i == before {
+                                break;
+                            }
+                        }
                     }
                 }
                 Node::Array(items)

@@ -525,27 +525,14 @@ fn work(
                 }
             }
         };
-        let kind = match job.kind {
-            JobKind::Files(files) => {
-                let mut events = Vec::new();
-                let result = files.iter().try_for_each(|input| {
-                    check_sequential(input, setup, &mut |e| {
-                        events.push(e);
-                        Ok(())
-                    })
-                });
-                match result {
-                    Ok(()) => DoneKind::Events(events),
-                    Err(e) => DoneKind::Fatal(e),
-                }
-            }
-            JobKind::Chunk(chunk) => {
-                let lines = check_lines(&chunk, &job.name, setup);
-                DoneKind::Chunk(chunk, lines)
-            }
-            JobKind::Failed { at, message } => DoneKind::Failed { at, message },
-            JobKind::Stream(stream) => DoneKind::Stream(stream),
-        };
+        // A panic in a worker would leave its job's place in the order empty and the
+        // consumer waiting for ever: it becomes an error that ends the run instead.
+        let kind = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_job(job.kind, &job.name, setup)
+        }))
+        .unwrap_or_else(|_| {
+            DoneKind::Fatal(anyhow::anyhow!("internal error: a worker thread panicked"))
+        });
         let finished = Done {
             seq: job.seq,
             name: job.name,
@@ -556,6 +543,31 @@ fn work(
         if results.send(finished).is_err() {
             return;
         }
+    }
+}
+
+/// Does one job.
+fn run_job(kind: JobKind, name: &Arc<str>, setup: &Setup<'_>) -> DoneKind {
+    match kind {
+        JobKind::Files(files) => {
+            let mut events = Vec::new();
+            let result = files.iter().try_for_each(|input| {
+                check_sequential(input, setup, &mut |e| {
+                    events.push(e);
+                    Ok(())
+                })
+            });
+            match result {
+                Ok(()) => DoneKind::Events(events),
+                Err(e) => DoneKind::Fatal(e),
+            }
+        }
+        JobKind::Chunk(chunk) => {
+            let lines = check_lines(&chunk, name, setup);
+            DoneKind::Chunk(chunk, lines)
+        }
+        JobKind::Failed { at, message } => DoneKind::Failed { at, message },
+        JobKind::Stream(stream) => DoneKind::Stream(stream),
     }
 }
 
@@ -584,8 +596,10 @@ fn check_lines(chunk: &Chunk, name: &Arc<str>, setup: &Setup<'_>) -> Vec<Line> {
             .unwrap_or(line.len());
         // The continuation of a line that started in the previous chunk belongs to it.
         let skip = is_first && chunk.mid_line;
-        if lead < line.len() && !skip {
-            let open = !terminated && chunk.open_end;
+        // A line that goes on in the next chunk is always handed to the sequential reader,
+        // even when its part here is blank: what follows belongs to it.
+        let open = !terminated && chunk.open_end;
+        if (lead < line.len() || open) && !skip {
             let value_start = chunk.base + (start + lead) as u64;
             let checked = if open || line.len() > MAX_RECORD_BYTES {
                 None
@@ -669,6 +683,11 @@ struct Pending {
     complete: bool,
     /// A read error that ended the input (`at`, message), once received.
     failed: Option<(Option<LineCol>, String)>,
+    /// A value (or an unreadable record) has been read: the input is not empty, even when
+    /// it held only an API list with no leads.
+    seen: bool,
+    /// The input's last chunk so far (where it ends, for an input with nothing in it).
+    last: Option<Chunk>,
 }
 
 impl Consumer<'_> {
@@ -700,9 +719,11 @@ impl Consumer<'_> {
                 DoneKind::Fatal(e) => return Err(e),
                 DoneKind::Chunk(chunk, lines) => {
                     let mut pending = Pending {
+                        last: Some(chunk.clone()),
                         chunks: VecDeque::from([(chunk, lines)]),
                         complete: done.last,
                         failed: None,
+                        seen: false,
                     };
                     records = self.read_input(&done.name, &mut pending, records, sink)?;
                 }
@@ -740,6 +761,7 @@ impl Consumer<'_> {
             let line = &mut lines[next_line];
             match line.checked.take() {
                 Some(mut checked) => {
+                    pending.seen = true;
                     records += 1;
                     checked.origin.record = records;
                     sink(Event::Checked(checked))?;
@@ -772,11 +794,14 @@ impl Consumer<'_> {
                 at,
                 message,
             })?;
-        } else if records == 0 {
-            // An input with no record at all: the reader's "no payload".
-            let empty = Reader::new(name.clone(), io::empty()).next();
+        } else if !pending.seen {
+            // An input with nothing in it: the reader's "no payload", where the input ends.
+            let (at, offset) = pending.last.as_ref().map_or((LineCol::START, 0), |c| {
+                (c.start.advance(&c.data), c.base + c.data.len() as u64)
+            });
+            let empty = Reader::resume(name.clone(), io::empty(), at, offset, 0).next();
             if let Some(Ok(item)) = empty {
-                records = 1;
+                records += 1;
                 sink(Event::Checked(self.setup.check(item)?))?;
             }
         }
@@ -794,7 +819,10 @@ impl Consumer<'_> {
         };
         pending.complete = done.last;
         match done.kind {
-            DoneKind::Chunk(chunk, lines) => pending.chunks.push_back((chunk, lines)),
+            DoneKind::Chunk(chunk, lines) => {
+                pending.last = Some(chunk.clone());
+                pending.chunks.push_back((chunk, lines));
+            }
             DoneKind::Failed { at, message } => pending.failed = Some((at, message)),
             DoneKind::Events(_) | DoneKind::Stream(_) | DoneKind::Fatal(_) => {}
         }
@@ -825,6 +853,7 @@ impl Consumer<'_> {
         loop {
             match reader.next() {
                 Some(Ok(item)) => {
+                    reader.get_mut().pending.seen = true;
                     // As capture::records does: API lists split into their leads, then
                     // every record numbered.
                     capture::expand(item, &mut expanded);

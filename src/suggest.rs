@@ -1,15 +1,24 @@
 //! "Did you mean …?" for near misses: `"Chatt"` → `"Chat"`, `lead_sorce` → `lead_source`.
 
+/// The longest word a suggestion is looked for.
+const MAX_WORD: usize = 64;
+
 /// The candidate closest to `word`, if it is close enough to be what was meant: the same
 /// word in another case, or within an edit distance of about a third of its length.
 pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    // Field names and enumerated values are short: a long word is no near miss, and the
+    // edit distance below is quadratic in the length.
+    let length = word.chars().count();
+    if length > MAX_WORD {
+        return None;
+    }
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        if candidate == word {
+        if candidate == word || candidate.chars().count().abs_diff(length) > 3 {
             continue;
         }
         let distance = if candidate.to_lowercase() == lower {
@@ -74,5 +83,7 @@ mod tests {
             Some("In Progress")
         );
         assert_eq!(damerau_levenshtein("ab", "ba"), 1);
+        // A huge value is no near miss (and costs nothing to rule out).
+        assert_eq!(closest(&"Chat".repeat(100_000), types), None);
     }
 }

@@ -164,3 +164,37 @@ fn a_live_stream_is_reported_record_by_record() {
         watchdog.join().unwrap();
     }
 }
+
+/// Corner cases of the chunked path, each compared with `-j 1`: a line longer than a chunk
+/// whose part in a chunk is blank, an API page with no leads, an input of blanks only.
+#[test]
+fn chunk_corner_cases_match_the_sequential_reader() {
+    let mut long_blank = br#"{"lead_id": 1, "lead_type": "Chat"}"#.to_vec();
+    long_blank.push(b'\n');
+    long_blank.extend(std::iter::repeat_n(b' ', 600_000));
+    long_blank.extend_from_slice(br#"{"lead_id": "oops", "lead_type": "Chat"}"#);
+    let cases: [(&str, Vec<u8>); 3] = [
+        ("long blank line", long_blank),
+        (
+            "empty API page",
+            br#"{"page_number": 1, "leads": []}"#.to_vec(),
+        ),
+        ("blanks only", b"   \n  \n ".to_vec()),
+    ];
+    for (name, data) in cases {
+        let one = run(
+            &["validate", "--format", "json", "-j", "1", "-"],
+            Some(&data),
+        );
+        let two = run(
+            &["validate", "--format", "json", "-j", "2", "-"],
+            Some(&data),
+        );
+        assert_eq!(one, two, "{name}");
+    }
+    let two = run(&["validate", "-j", "2", "-"], Some(b"   \n  \n "));
+    assert_eq!(
+        two.0,
+        "<stdin>:3:2: unreadable: no payload: the input is empty\n"
+    );
+}

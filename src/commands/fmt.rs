@@ -25,7 +25,17 @@ pub fn run(args: &FmtArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         match item {
             Item::Record(record) => {
                 tally.valid += 1;
-                let mut node = fmt::parse(&record.raw);
+                // A record's own text keeps key order and numbers as written; a form
+                // body's text is not JSON, so that record is printed from its value.
+                let raw_is_json =
+                    serde_json::from_slice::<serde::de::IgnoredAny>(&record.raw).is_ok();
+                let text;
+                let mut node = if raw_is_json {
+                    fmt::parse(&record.raw)
+                } else {
+                    text = serde_json::to_vec(&record.value)?;
+                    fmt::parse(&text)
+                };
                 if let Some(r) = &mut redactor {
                     r.node(&mut node);
                 }
