@@ -152,6 +152,9 @@ impl LeadType {
 pub struct Schemas {
     common: OnceLock<Schema>,
     types: [OnceLock<Schema>; 9],
+    /// Held while a schema compiles, so threads that need the same one at once wait for it
+    /// instead of compiling it again.
+    compiling: std::sync::Mutex<()>,
 }
 
 impl Schemas {
@@ -161,12 +164,14 @@ impl Schemas {
 
     /// The common-lead schema (every type's fields in common).
     pub fn common(&self) -> Result<&Schema, SchemaError> {
-        cached(&self.common, || Schema::bundled_file(COMMON_SCHEMA))
+        cached(&self.compiling, &self.common, || {
+            Schema::bundled_file(COMMON_SCHEMA)
+        })
     }
 
     /// The schema of one lead type.
     pub fn for_type(&self, lead_type: LeadType) -> Result<&Schema, SchemaError> {
-        cached(&self.types[lead_type.index()], || {
+        cached(&self.compiling, &self.types[lead_type.index()], || {
             Schema::bundled_file(&lead_type.schema_file())
         })
     }
@@ -203,10 +208,17 @@ impl Choice {
     }
 }
 
-fn cached(
-    cell: &OnceLock<Schema>,
+fn cached<'s>(
+    compiling: &std::sync::Mutex<()>,
+    cell: &'s OnceLock<Schema>,
     compile: impl FnOnce() -> Result<Schema, SchemaError>,
-) -> Result<&Schema, SchemaError> {
+) -> Result<&'s Schema, SchemaError> {
+    if let Some(schema) = cell.get() {
+        return Ok(schema);
+    }
+    let _guard = compiling
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(schema) = cell.get() {
         return Ok(schema);
     }
