@@ -251,7 +251,8 @@ fn annotation<'s>(schema: &'s Schema, error: &ValidationError<'_>, key: &str) ->
 
 /// The message of one violation: the expectation and the value found.
 fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
-    let found = describe(error.instance());
+    // Only the messages that quote the value pay for its preview (not `required`).
+    let found = || describe(error.instance());
     let expected_note = annotation(schema, error, "x-expected");
     let summary = annotation(schema, error, "x-summary");
     let mut text = match error.kind() {
@@ -275,7 +276,7 @@ fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
                     }
                 },
             };
-            let mut text = format!("expected {expected}, found {found}");
+            let mut text = format!("expected {expected}, found {}", found());
             // A payload serialised twice arrives as a string that holds the object.
             if let Some(inner) = error.instance().as_str()
                 && inner.trim_start().starts_with('{')
@@ -294,7 +295,7 @@ fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
                     .join(", "),
                 None => options.to_string(),
             };
-            let mut text = format!("expected one of {list}, found {found}");
+            let mut text = format!("expected one of {list}, found {}", found());
             push_suggestion(
                 &mut text,
                 error.instance(),
@@ -303,7 +304,7 @@ fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
             text
         }
         ValidationErrorKind::Constant { expected_value } => {
-            let mut text = format!("expected {expected_value}, found {found}");
+            let mut text = format!("expected {expected_value}, found {}", found());
             push_suggestion(
                 &mut text,
                 error.instance(),
@@ -312,10 +313,10 @@ fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
             text
         }
         ValidationErrorKind::Minimum { limit } => {
-            format!("expected a number >= {limit}, found {found}")
+            format!("expected a number >= {limit}, found {}", found())
         }
         ValidationErrorKind::Maximum { limit } => {
-            format!("expected a number <= {limit}, found {found}")
+            format!("expected a number <= {limit}, found {}", found())
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -327,7 +328,7 @@ fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
             )
         }
         _ => match expected_note {
-            Some(note) => format!("expected {note}, found {found}"),
+            Some(note) => format!("expected {note}, found {}", found()),
             None => error.to_string(),
         },
     };

@@ -6,13 +6,12 @@
 
 use anyhow::Result;
 
-use crate::capture::{self, Reading};
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::diff::{Ignore, Options};
 use crate::error::Outcome;
-use crate::input::{self, Item};
+use crate::input::Item;
 use crate::leads::{self, History};
-use crate::render::{self, diff as out};
+use crate::render::diff as out;
 use crate::run::Streams;
 
 /// `leadcheck history`.
@@ -28,55 +27,41 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let mut records = 0u64;
     let mut unreadable = 0u64;
     let mut without_id = 0u64;
-    let (inputs, errors) = input::expand(&args.input.inputs);
-    for e in &errors {
-        outcome = Outcome::Error;
-        render::text::write_input_error(s.err, s.err_palette, &e.name, None, &e.message)?;
-    }
-    for input in &inputs {
-        capture::read_input(input, args.input.input_format, &mut |read| {
-            match read {
-                Reading::Failed { at, message } => {
-                    outcome = Outcome::Error;
-                    render::text::write_input_error(
+    let read = super::each_item(&args.input.inputs, args.input.input_format, s, |s, item| {
+        match item {
+            Item::Unreadable(u) => {
+                outcome = Outcome::Error;
+                records += 1;
+                unreadable += 1;
+                out::write_unreadable(s.err, s.err_palette, &u)?;
+            }
+            Item::Record(record) => {
+                records += 1;
+                // With --lead, the other leads are not even kept.
+                if let Some(wanted) = &args.lead
+                    && leads::lead_key(&record.value).as_deref() != Some(wanted.as_str())
+                {
+                    return Ok(());
+                }
+                let origin = record.origin.clone();
+                if history
+                    .add(record.value, record.origin, &options, literal)
+                    .is_err()
+                {
+                    without_id += 1;
+                    out::write_note(
                         s.err,
                         s.err_palette,
-                        &input.name,
-                        at,
-                        &message,
+                        &origin,
+                        "no lead_id: record left out of the history",
                     )?;
                 }
-                Reading::Item(Item::Unreadable(u)) => {
-                    outcome = Outcome::Error;
-                    records += 1;
-                    unreadable += 1;
-                    out::write_unreadable(s.err, s.err_palette, &u)?;
-                }
-                Reading::Item(Item::Record(record)) => {
-                    records += 1;
-                    // With --lead, the other leads are not even kept.
-                    if let Some(wanted) = &args.lead
-                        && leads::lead_key(&record.value).as_deref() != Some(wanted.as_str())
-                    {
-                        return Ok(());
-                    }
-                    let origin = record.origin.clone();
-                    if history
-                        .add(record.value, record.origin, &options, literal)
-                        .is_err()
-                    {
-                        without_id += 1;
-                        out::write_note(
-                            s.err,
-                            s.err_palette,
-                            &origin,
-                            "no lead_id: record left out of the history",
-                        )?;
-                    }
-                }
             }
-            Ok(())
-        })?;
+        }
+        Ok(())
+    })?;
+    if read.failed_inputs > 0 {
+        outcome = Outcome::Error;
     }
     let mut shown = 0usize;
     for (_, state, versions) in history.leads() {

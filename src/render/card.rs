@@ -48,11 +48,7 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
             let count = format!("invalid ({n} error{})", if n == 1 { "" } else { "s" });
             writeln!(out, "  {}", p.error(&count))?;
             for v in &card.violations {
-                let pointer = if v.pointer.is_empty() {
-                    "(root)"
-                } else {
-                    &v.pointer
-                };
+                let pointer = super::shown_pointer(&v.pointer);
                 let line = format!("{}: {}", pointer, v.message);
                 for (i, part) in wrap(&line, width.saturating_sub(4)).iter().enumerate() {
                     let indent = if i == 0 { "    " } else { "      " };

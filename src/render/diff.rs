@@ -35,14 +35,6 @@ pub fn short(value: &Value) -> String {
     cut
 }
 
-fn shown_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "(root)"
-    } else {
-        pointer
-    }
-}
-
 /// Writes the changes, one per line, each after `indent`, pointers in one column.
 pub fn write_changes(
     out: &mut dyn Write,
@@ -52,12 +44,12 @@ pub fn write_changes(
 ) -> io::Result<()> {
     let width = changes
         .iter()
-        .map(|c| shown_pointer(&c.pointer).chars().count())
+        .map(|c| super::shown_pointer(&c.pointer).chars().count())
         .filter(|&w| w <= MAX_POINTER_COLUMN)
         .max()
         .unwrap_or(0);
     for c in changes {
-        let pointer = shown_pointer(&c.pointer);
+        let pointer = super::shown_pointer(&c.pointer);
         let pad = " ".repeat(width.saturating_sub(pointer.chars().count()));
         let value = |v: &Option<Value>| v.as_ref().map_or_else(String::new, short);
         let (mark, text) = match c.kind {
@@ -127,7 +119,7 @@ pub fn write_note(out: &mut dyn Write, p: Palette, at: &Origin, message: &str) -
 pub fn fallback_message(f: &Fallback) -> String {
     format!(
         "{}: arrays of {} and {} elements compared index by index (too many differences to align)",
-        shown_pointer(&f.pointer),
+        super::shown_pointer(&f.pointer),
         f.old_len,
         f.new_len
     )

@@ -83,11 +83,7 @@ pub fn write_checked(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
         Status::Valid => Ok(()),
         Status::Invalid => {
             for v in &checked.violations {
-                let pointer = if v.pointer.is_empty() {
-                    "(root)"
-                } else {
-                    &v.pointer
-                };
+                let pointer = super::shown_pointer(&v.pointer);
                 let mut props = location(input, Some(v.at));
                 props.push(("title", format!("leadcheck: {pointer}")));
                 command(out, "error", &props, &v.message)?;

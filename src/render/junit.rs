@@ -121,11 +121,7 @@ fn failure_message(entry: &Entry) -> String {
     let Some(first) = c.violations.first() else {
         return String::new();
     };
-    let pointer = if first.pointer.is_empty() {
-        "(root)"
-    } else {
-        &first.pointer
-    };
+    let pointer = super::shown_pointer(&first.pointer);
     let more = c.violations.len() - 1 + c.omitted;
     let mut message = format!("{pointer}: {}", first.message);
     if more > 0 {

@@ -64,6 +64,15 @@ impl InputReport {
     }
 }
 
+/// A JSON Pointer as shown to people: the whole document's (empty) pointer is `(root)`.
+pub fn shown_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
+    }
+}
+
 /// Styles for one output stream; all of them are no-ops when the stream gets no colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {

@@ -116,11 +116,7 @@ pub fn log(reports: &[InputReport]) -> Value {
                 Status::Valid => {}
                 Status::Invalid => {
                     for v in &c.violations {
-                        let pointer = if v.pointer.is_empty() {
-                            "(root)"
-                        } else {
-                            &v.pointer
-                        };
+                        let pointer = super::shown_pointer(&v.pointer);
                         let mut extra = vec![("pointer", Value::from(v.pointer.as_str()))];
                         if !v.schema_path.is_empty() {
                             extra.push(("schemaPath", Value::from(v.schema_path.as_str())));

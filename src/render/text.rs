@@ -15,11 +15,7 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
         Status::Valid => Ok(()),
         Status::Invalid => {
             for v in &checked.violations {
-                let pointer = if v.pointer.is_empty() {
-                    "(root)"
-                } else {
-                    &v.pointer
-                };
+                let pointer = super::shown_pointer(&v.pointer);
                 writeln!(
                     out,
                     "{} {}: {}",
