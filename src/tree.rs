@@ -1,5 +1,6 @@
-//! `leadcheck fmt`: a record's own text as a tree of raw tokens, so it can be printed again
-//! with its keys in the order received and its numbers exactly as written.
+//! A record's own text as a tree of raw tokens, so it can be printed again (`fmt`), read
+//! in the order its keys were written (the card), or edited (`send --set`) with its keys in
+//! the order received and its numbers exactly as written.
 //!
 //! `serde_json::Value` would sort the keys (no `preserve_order`) and re-print numbers
 //! (`1.50` → `1.5`, `156.87` can come back longer): the formatter works on the text instead.
@@ -32,6 +33,41 @@ impl<'a> Node<'a> {
             Node::Scalar(raw) => serde_json::from_slice(raw).ok(),
             _ => None,
         }
+    }
+}
+
+/// A tree written back as compact JSON text (scalars exactly as they were written).
+pub fn to_compact(node: &Node<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    push_compact(&mut out, node);
+    out
+}
+
+fn push_compact(out: &mut Vec<u8>, node: &Node<'_>) {
+    match node {
+        Node::Object(members) => {
+            out.push(b'{');
+            for (i, (key, value)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(key);
+                out.push(b':');
+                push_compact(out, value);
+            }
+            out.push(b'}');
+        }
+        Node::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_compact(out, item);
+            }
+            out.push(b']');
+        }
+        Node::Scalar(raw) => out.extend_from_slice(raw),
     }
 }
 
