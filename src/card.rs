@@ -224,11 +224,13 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
     let ordered = |map: &Map<String, Value>, field: Option<&str>| -> Vec<(String, Value)> {
         let mut keys = crate::tree::keys_in_order(&tree, field);
         keys.retain(|k| map.contains_key(k));
-        for k in map.keys() {
-            if !keys.contains(k) {
-                keys.push(k.clone());
-            }
-        }
+        let listed: std::collections::HashSet<&String> = keys.iter().collect();
+        let missing: Vec<String> = map
+            .keys()
+            .filter(|k| !listed.contains(k))
+            .cloned()
+            .collect();
+        keys.extend(missing);
         keys.into_iter()
             .map(|k| {
                 let v = map[&k].clone();
@@ -325,21 +327,23 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
             fields.push(("other", Field::new(key.clone(), p, &v)));
         }
     }
+    // Numbers as written (`1.50`), found in one walk: fields are at most two levels down.
+    let numbers = crate::tree::numbers(&tree, 2);
     for (_, field) in &mut fields {
         if field.value.is_number()
             && let Some(p) = &field.pointer
-            && let Some(raw) = crate::tree::scalar_at(&tree, p)
+            && let Some(raw) = numbers.get(p.as_str())
             && serde_json::from_slice::<Value>(raw).is_ok_and(|v| v == field.value)
         {
             field.written = Some(String::from_utf8_lossy(raw).into_owned());
         }
     }
+    let mut by_section: std::collections::HashMap<&str, Vec<Field>> = Default::default();
+    for (section, field) in fields {
+        by_section.entry(section).or_default().push(field);
+    }
     for (name, title) in SECTIONS {
-        let in_section: Vec<Field> = fields
-            .iter()
-            .filter(|(s, _)| *s == name)
-            .map(|(_, f)| f.clone())
-            .collect();
+        let in_section = by_section.remove(name).unwrap_or_default();
         if !in_section.is_empty() {
             card.sections.push(Section {
                 name,

@@ -8,6 +8,7 @@
 //! is a record the reader has already parsed, so it is well-formed JSON.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -91,28 +92,57 @@ pub fn keys_in_order(tree: &Node<'_>, field: Option<&str>) -> Vec<String> {
         },
     };
     let mut keys: Vec<String> = Vec::with_capacity(members.len());
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
     for (k, _) in members {
         let k = key_text(k);
-        if !keys.contains(&k) {
+        if seen.insert(k.clone()) {
             keys.push(k);
         }
     }
     keys
 }
 
-/// The raw text of the scalar that `pointer` names (the last member of a duplicated key).
-pub fn scalar_at<'t>(tree: &'t Node<'_>, pointer: &str) -> Option<&'t [u8]> {
-    let mut node = tree;
-    for token in crate::position::pointer_tokens(pointer) {
-        node = match node {
-            Node::Object(members) => &members.iter().rev().find(|(k, _)| key_text(k) == token)?.1,
-            Node::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-            Node::Scalar(_) => return None,
-        };
-    }
+/// The raw text of every number at most `depth` levels down (a top-level field is one
+/// level down), by JSON Pointer; for a duplicated key, the last one. One walk, however
+/// many there are.
+pub fn numbers<'t>(tree: &'t Node<'_>, depth: usize) -> HashMap<String, &'t [u8]> {
+    let mut out = HashMap::new();
+    let mut pointer = String::new();
+    collect_numbers(tree, depth, &mut pointer, &mut out);
+    out
+}
+
+fn collect_numbers<'t>(
+    node: &'t Node<'_>,
+    depth: usize,
+    pointer: &mut String,
+    out: &mut HashMap<String, &'t [u8]>,
+) {
     match node {
-        Node::Scalar(raw) => Some(raw),
-        _ => None,
+        Node::Scalar(raw) => {
+            if raw.first().is_some_and(|b| b.is_ascii_digit() || *b == b'-') {
+                out.insert(pointer.clone(), &raw[..]);
+            }
+        }
+        _ if depth == 0 => {}
+        Node::Object(members) => {
+            for (k, v) in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&crate::position::escape_token(&key_text(k)));
+                collect_numbers(v, depth - 1, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Node::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_numbers(v, depth - 1, pointer, out);
+                pointer.truncate(len);
+            }
+        }
     }
 }
 
