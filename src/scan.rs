@@ -708,7 +708,7 @@ fn parse_line<W: Work>(
         text,
     ));
     Some(
-        capture::expand(item, lists)
+        capture::split_lists(item, lists)
             .into_iter()
             .map(|item| work.work(item))
             .collect(),
@@ -990,7 +990,7 @@ impl<W: Work> Consumer<'_, W> {
             match reader.next() {
                 Some(Ok(item)) => {
                     reader.get_mut().chunked.seen = true;
-                    for mut item in capture::expand(item, lists) {
+                    for mut item in capture::split_lists(item, lists) {
                         records += 1;
                         item.set_record(records);
                         let output = work.work(item);

@@ -120,7 +120,10 @@ fn collect_numbers<'t>(
 ) {
     match node {
         Node::Scalar(raw) => {
-            if raw.first().is_some_and(|b| b.is_ascii_digit() || *b == b'-') {
+            if raw
+                .first()
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
+            {
                 out.insert(pointer.clone(), &raw[..]);
             }
         }

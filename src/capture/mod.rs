@@ -19,7 +19,7 @@
 //! own ([`read_body`]), wherever a thread is free. Nothing is read whole but a HAR file
 //! (one JSON document, at most [`MAX_HAR_BYTES`]).
 //!
-//! One more step applies to every record, wherever it is read ([`expand`]): an API list
+//! One more step applies to every record, wherever it is read ([`split_lists`]): an API list
 //! response (`{"page_number": …, "leads": [ … ]}`) and a top-level array of lead objects
 //! are read as their leads, each element a record with its own position.
 
@@ -279,7 +279,7 @@ pub fn detect(prefix: &[u8], hint: &str) -> Format {
 pub struct ReadOptions {
     /// `--input-format`.
     pub format: Format,
-    /// API list responses and arrays of leads are read as their leads (see [`expand`]);
+    /// API list responses and arrays of leads are read as their leads (see [`split_lists`]);
     /// `diff` compares documents as they are, so it turns this off.
     pub lists: bool,
 }
@@ -329,7 +329,7 @@ pub fn read_input<E>(
                 match reader.next() {
                     None => break,
                     Some(Ok(item)) => {
-                        for item in expand(item, options.lists) {
+                        for item in split_lists(item, options.lists) {
                             emit(item)?;
                         }
                     }
@@ -383,7 +383,7 @@ pub fn read_bytes(bytes: &[u8], format: Format) -> Vec<Item> {
                 reader = reader.with_damage(damage);
             }
             for item in reader.map_while(Result::ok) {
-                items.extend(expand(item, true));
+                items.extend(split_lists(item, true));
             }
         }
         Framing::Units(units) => {
@@ -441,7 +441,7 @@ pub fn read_body(name: &Arc<str>, unit: BodyUnit, lists: bool) -> Vec<Item> {
     {
         let text = unit.text[first..last].to_vec();
         let record = place(name, &unit, first..last, value, text);
-        let mut items = expand(Item::Record(record), lists);
+        let mut items = split_lists(Item::Record(record), lists);
         if items.len() == 1
             && let Item::Record(r) = &mut items[0]
         {
@@ -487,7 +487,7 @@ pub fn read_body(name: &Arc<str>, unit: BodyUnit, lists: bool) -> Vec<Item> {
                 })
             }
         };
-        out.extend(expand(item, lists));
+        out.extend(split_lists(item, lists));
     }
     out
 }
@@ -549,7 +549,7 @@ fn place(
 }
 
 /// Whether a record's value is an API list response or a top-level array of leads, which
-/// [`expand`] reads as the leads.
+/// [`split_lists`] reads as the leads.
 pub fn is_list(value: &Value) -> bool {
     lead_list(value).is_some()
 }
@@ -583,7 +583,7 @@ fn is_lead_array(items: &[Value]) -> bool {
 /// The items an item stands for: the elements of an API list response or of a top-level
 /// array of leads (with `lists`), each a record with its own position; any other item as
 /// it is. The one place lists are expanded, whoever reads.
-pub fn expand(item: Item, lists: bool) -> Vec<Item> {
+pub fn split_lists(item: Item, lists: bool) -> Vec<Item> {
     let Item::Record(mut record) = item else {
         return vec![item];
     };

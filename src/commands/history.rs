@@ -13,7 +13,8 @@ use leadcheck::scan::{self, Event};
 
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::exit::Outcome;
-use crate::render::diff as out;
+use crate::render::diff as changes;
+use crate::render::history as out;
 use crate::render::{self, Streams};
 
 /// `leadcheck history`.
@@ -77,7 +78,7 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         }
         for v in versions {
             for f in &v.fallbacks {
-                out::write_fallback(s.err, s.err_palette, &v.origin, f)?;
+                changes::write_fallback(s.err, s.err_palette, &v.origin, f)?;
             }
         }
         match args.format {

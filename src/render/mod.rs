@@ -8,6 +8,7 @@ pub mod card;
 pub mod diff;
 pub mod explain;
 pub mod github;
+pub mod history;
 pub mod json;
 pub mod junit;
 pub mod pretty;
