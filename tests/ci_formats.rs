@@ -172,31 +172,30 @@ fn github_format_reports_unopenable_inputs_as_annotations() {
 
 // ---- JUnit ----
 
-/// xmllint, to check JUnit output. Missing: the test fails in CI (where .ci/run installs
-/// it) and is skipped, saying so, elsewhere.
-fn xmllint() -> bool {
+/// Fails the test, saying how to install it, unless xmllint (which checks JUnit output
+/// against JUnit.xsd) is on PATH. `.ci/run` installs it.
+fn require_xmllint() {
     let found = Command::new("xmllint")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "xmllint is missing (Debian: apt-get install libxml2-utils; .ci/run installs it)"
-        );
-        eprintln!("skipped: xmllint is missing (apt-get install libxml2-utils)");
-    }
-    found
+    assert!(
+        found,
+        "xmllint is missing: the JUnit tests need it to check the output against JUnit.xsd. \
+         Install it (Debian/Ubuntu: apt-get install libxml2-utils; .ci/run does so)"
+    );
 }
 
-/// Checks `xml` against JUnit.xsd (well-formedness alone when the corpus is absent).
+/// Checks `xml` against JUnit.xsd (tests/data/junit).
 fn assert_valid_junit(xml: &Path) {
-    let mut cmd = Command::new("xmllint");
-    cmd.arg("--noout");
-    if let Some(dir) = corpus("junit") {
-        cmd.arg("--schema").arg(dir.join("JUnit.xsd"));
-    }
-    let out = cmd.arg(xml).output().unwrap();
+    require_xmllint();
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(corpus("junit/JUnit.xsd"))
+        .arg(xml)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}\n{}",
@@ -207,6 +206,7 @@ fn assert_valid_junit(xml: &Path) {
 
 /// An XPath expression evaluated by xmllint, as a string.
 fn xpath(xml: &Path, expr: &str) -> String {
+    require_xmllint();
     let out = Command::new("xmllint")
         .args(["--xpath", expr])
         .arg(xml)
@@ -240,9 +240,6 @@ fn junit(dir: &Path, args: &[&str]) -> (PathBuf, Option<i32>) {
 
 #[test]
 fn junit_report_validates_and_has_a_testcase_per_record() {
-    if !xmllint() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let inputs = mixed_inputs();
     let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
@@ -300,9 +297,6 @@ fn junit_report_validates_and_has_a_testcase_per_record() {
 
 #[test]
 fn junit_report_for_valid_inputs_has_no_failures() {
-    if !xmllint() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let (xml, code) = junit(tmp.path(), &[&sample("valid")]);
     assert_eq!(code, Some(0));
@@ -324,13 +318,10 @@ fn sarif(args: &[&str]) -> (Value, Option<i32>) {
     (log, out.status.code())
 }
 
-/// Checks a log against the SARIF 2.1.0 schema (skipped, saying so, without the corpus).
+/// Checks a log against the SARIF 2.1.0 schema (tests/data/sarif).
 fn assert_valid_sarif(log: &Value) {
-    let Some(dir) = corpus("sarif") else {
-        return;
-    };
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read_to_string(corpus("sarif/sarif-schema-2.1.0.json")).unwrap(),
     )
     .unwrap();
     let validator = jsonschema::options()
@@ -515,9 +506,6 @@ fn hostile_messages_and_names_are_escaped_in_every_format() {
 
     // JUnit: well-formed and valid whatever the text, the messages read back intact (but
     // for the control character XML cannot carry, written as \u0001).
-    if !xmllint() {
-        return;
-    }
     let (xml, code) = junit(tmp.path(), &args);
     assert_eq!(code, Some(1));
     assert_valid_junit(&xml);
@@ -641,9 +629,12 @@ fn completions_for_each_shell() {
     let tmp = tempfile::tempdir().unwrap();
     let script = tmp.path().join("leadcheck.bash");
     std::fs::write(&script, &out.stdout).unwrap();
-    if let Ok(check) = Command::new("bash").arg("-n").arg(&script).output() {
-        assert!(check.status.success(), "{}", text(&check.stderr));
-    }
+    let check = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash (.ci/run is a bash script)");
+    assert!(check.status.success(), "{}", text(&check.stderr));
     leadcheck().args(["completions", "tcsh"]).assert().code(2);
 }
 
@@ -746,11 +737,9 @@ fn readme_ci_snippets_run_as_written() {
                 assert_valid_sarif(&log);
             }
             Some(file) if file.ends_with(".xml") => {
-                if xmllint() {
-                    let xml = tmp.path().join(file);
-                    std::fs::write(&xml, &out.stdout).unwrap();
-                    assert_valid_junit(&xml);
-                }
+                let xml = tmp.path().join(file);
+                std::fs::write(&xml, &out.stdout).unwrap();
+                assert_valid_junit(&xml);
             }
             Some(file) => panic!("unexpected target {file}"),
             None => {
@@ -794,12 +783,10 @@ fn every_sample_in_every_format() {
         all.len()
     );
 
-    if xmllint() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (xml, code) = junit(tmp.path(), &["samples"]);
-        assert_eq!(code, Some(1));
-        assert_valid_junit(&xml);
-        let unreadable = all.iter().filter(|p| p.3.is_none()).count();
-        assert_eq!(count(&xml, "//failure[@type='unreadable']"), unreadable);
-    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (xml, code) = junit(tmp.path(), &["samples"]);
+    assert_eq!(code, Some(1));
+    assert_valid_junit(&xml);
+    let unreadable = all.iter().filter(|p| p.3.is_none()).count();
+    assert_eq!(count(&xml, "//failure[@type='unreadable']"), unreadable);
 }
