@@ -411,21 +411,31 @@ impl Schema {
             let registry = Registry::new()
                 .extend(resources)
                 .and_then(|b| b.prepare())
-                .map_err(|e| {
-                    SchemaError(format!(
+                .map_err(|e| match unresolved_ref(&e) {
+                    Some(message) => SchemaError(format!("{name}: {message}")),
+                    None => SchemaError(format!(
                         "{name}: cannot resolve schema: {}",
                         resolve_message(&e.to_string())
-                    ))
+                    )),
                 })?;
             jsonschema::options()
                 .with_registry(&registry)
                 .should_validate_formats(true)
                 .build(&docs[0].1)
                 .map_err(|e| {
-                    SchemaError(format!(
-                        "{name}: invalid schema: {}",
-                        resolve_message(&e.to_string())
-                    ))
+                    let unresolved = match e.kind() {
+                        jsonschema::error::ValidationErrorKind::Referencing(r) => {
+                            unresolved_ref(r)
+                        }
+                        _ => None,
+                    };
+                    match unresolved {
+                        Some(message) => SchemaError(format!("{name}: {message}")),
+                        None => SchemaError(format!(
+                            "{name}: invalid schema: {}",
+                            resolve_message(&e.to_string())
+                        )),
+                    }
                 })?
         };
         let mut known_fields = BTreeSet::new();
@@ -539,6 +549,25 @@ fn collect_annotations(
             }
         }
         _ => {}
+    }
+}
+
+/// A `$ref` that names no document leadcheck has, said plainly: leadcheck never fetches a
+/// schema (no network, no files), so only the bundled schemas can be referred to, by their
+/// `$id`. None for other resolution errors.
+fn unresolved_ref(e: &jsonschema::ReferencingError) -> Option<String> {
+    match e {
+        jsonschema::ReferencingError::Unretrievable { uri, .. } => {
+            let types: Vec<&str> = LeadType::ALL.iter().map(|t| t.slug()).collect();
+            Some(format!(
+                "cannot resolve $ref \"{uri}\": leadcheck never fetches schemas (from the \
+                 network or from files); a schema may refer only to the bundled ones, by their \
+                 $id ({BUNDLED_BASE}common-lead.schema.json or \
+                 {BUNDLED_BASE}<type>-lead.schema.json, <type> one of {})",
+                types.join(", ")
+            ))
+        }
+        _ => None,
     }
 }
 

@@ -590,10 +590,20 @@ fn max_errors_keeps_the_first_violations_of_each_record() {
     let records = json_lines(&out.stdout);
     assert_eq!(records[0]["errors"].as_array().unwrap().len(), 4);
     assert!(records[0].get("omitted").is_none());
-    leadcheck()
+    let out = leadcheck()
         .args(["validate", "--max-errors", "0", &many])
-        .assert()
-        .code(2);
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: invalid value '0' for '--max-errors <N>': must be at least 1 (leave \
+             --max-errors out to report every violation; -q prints nothing)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("18446744073709551615"), "{stderr}");
 }
 
 #[test]
