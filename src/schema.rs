@@ -424,9 +424,7 @@ impl Schema {
                 .build(&docs[0].1)
                 .map_err(|e| {
                     let unresolved = match e.kind() {
-                        jsonschema::error::ValidationErrorKind::Referencing(r) => {
-                            unresolved_ref(r)
-                        }
+                        jsonschema::error::ValidationErrorKind::Referencing(r) => unresolved_ref(r),
                         _ => None,
                     };
                     match unresolved {
@@ -634,29 +632,12 @@ fn resolve_uri(base: &str, reference: &str) -> String {
     }
 }
 
+/// A URI fragment with its `%XX` escapes decoded (invalid ones kept as they are; bytes
+/// that are not UTF-8 become U+FFFD).
 fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
-        {
-            out.push(hi << 4 | lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: Option<&u8>) -> Option<u8> {
-    (*b? as char).to_digit(16).map(|d| d as u8)
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -736,5 +717,14 @@ mod tests {
             .unwrap();
         assert_eq!(node["type"], "integer");
         assert_eq!(percent_decode("a%20b%2"), "a b%2");
+        assert_eq!(percent_decode("%7e%7E%zz%C3%A9%FF"), "~~%zz\u{e9}\u{fffd}");
+        assert_eq!(
+            schema
+                .lookup(
+                    "https://leadcheck.dev/schemas/common-lead.schema.json#/properties/lead%5Fid"
+                )
+                .unwrap()["type"],
+            "integer"
+        );
     }
 }

@@ -255,27 +255,14 @@ fn typed(key: &str, value: String) -> Value {
     Value::String(value)
 }
 
-/// Percent-decoding, with `+` as a space.
+/// Percent-decoding, with `+` as a space (`%2B` is a plus); an invalid `%` escape stays
+/// as it is. The result must be UTF-8.
 fn decode(bytes: &[u8]) -> Result<String, String> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            ) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi << 4 | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
+    let plus_as_space: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let out: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
     String::from_utf8(out).map_err(|e| {
         format!(
             "not form-urlencoded text: invalid UTF-8 after percent-decoding (byte {} of {:?})",
@@ -286,10 +273,6 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
                 .collect::<String>()
         )
     })
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 #[cfg(test)]
@@ -311,6 +294,14 @@ mod tests {
         assert!(parse(b"&&").is_err());
         assert!(parse(b"a=%FF").is_err());
         assert_eq!(parse(b"a=%4").unwrap(), serde_json::json!({"a": "%4"}));
+        assert_eq!(
+            parse(b"a=1%2B1+%3d%202&b=%zz%e9%C3%A9").unwrap_err(),
+            "not form-urlencoded text: invalid UTF-8 after percent-decoding (byte 3 of \"%zz%e9%C3%A9\")"
+        );
+        assert_eq!(
+            parse(b"a=1%2B1+%3d%202&b=%zz%C3%A9").unwrap(),
+            serde_json::json!({"a": "1+1 = 2", "b": "%zz\u{e9}"})
+        );
     }
 
     #[test]
