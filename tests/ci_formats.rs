@@ -663,26 +663,48 @@ fn man_pages_are_roff() {
     leadcheck().args(["man", "nonesuch"]).assert().code(2);
 }
 
+/// The hook's `files:` pattern and what it must match: exactly the names leadcheck's
+/// directory walks read (input::EXTENSIONS, each possibly .gz, in any case).
+fn hook_files_pattern() -> String {
+    format!(
+        r"(?i)\.({})(\.gz)?$",
+        leadcheck::input::EXTENSIONS.join("|")
+    )
+}
+
+fn hook_field(hooks: &str, key: &str) -> String {
+    hooks
+        .lines()
+        .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix(key))
+        .map(|v| v.trim().trim_matches('\'').to_string())
+        .unwrap_or_else(|| panic!("no {key} in {hooks}"))
+}
+
 #[test]
-fn pre_commit_hook_runs_validate_on_json_fixtures() {
+fn pre_commit_hook_runs_validate_on_what_leadcheck_reads() {
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
-    let field = |key: &str| {
-        hooks
-            .lines()
-            .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix(key))
-            .map(|v| v.trim().trim_matches('\'').to_string())
-            .unwrap_or_else(|| panic!("no {key} in {hooks}"))
-    };
+    let field = |key: &str| hook_field(&hooks, key);
     assert_eq!(field("id:"), "leadcheck");
     assert_eq!(field("language:"), "rust");
     assert_eq!(field("entry:"), "leadcheck validate");
-    assert_eq!(field("files:"), r"\.(json|jsonl|ndjson)$");
-    // What the entry runs on the files pre-commit passes works.
+    assert_eq!(
+        field("files:"),
+        r"(?i)\.(json|jsonl|ndjson|har|http)(\.gz)?$"
+    );
+    assert_eq!(field("files:"), hook_files_pattern());
+    let exclude = field("exclude:");
+    for name in ["package(-lock)?", "tsconfig", "composer", "jsconfig"] {
+        assert!(exclude.contains(name), "{exclude}");
+    }
+    // What the entry runs on the files pre-commit passes works, captures included.
     leadcheck()
         .args([
             "validate",
             &sample("valid/ipv6.json"),
             &sample("chat-in-progress.json"),
+            &sample("captures/mixed.http"),
+            &sample("captures/mixed.har"),
+            &sample("captures/mixed.jsonl.gz"),
         ])
         .assert()
         .code(0);
@@ -766,13 +788,20 @@ fn readme_pre_commit_snippets_match_the_hook() {
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
     assert!(readme.contains("      - id: leadcheck\n"));
     assert!(hooks.contains("- id: leadcheck\n"));
-    let files = |text: &str| {
-        text.lines()
-            .filter_map(|l| l.trim().strip_prefix("files:"))
-            .map(|v| v.trim().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(files(&hooks), files(&readme));
+    // The local hook (language: system) matches the same files as the published one.
+    let local = &readme[readme.find("- repo: local").expect("a local hook snippet")..];
+    let local = &local[..local.find("```").unwrap()];
+    assert_eq!(hook_field(local, "files:"), hook_field(&hooks, "files:"));
+    // The section documents narrowing the hook with files: and exclude:.
+    let section = &readme[readme.find("### pre-commit").unwrap()..];
+    let section = &section[..section.find("\n### ").unwrap()];
+    assert!(section.contains("narrow the hook to your fixtures with `files:`"));
+    let remote = &section[section.find("- repo: https://").unwrap()..];
+    assert!(
+        remote.contains("        files: ^tests/fixtures/webhooks/"),
+        "{remote}"
+    );
+    assert!(remote.contains("        exclude: "), "{remote}");
 }
 
 #[test]
