@@ -14,6 +14,7 @@ pub mod pretty;
 pub mod progress;
 pub mod sarif;
 pub mod stats;
+pub mod term;
 pub mod text;
 
 use std::borrow::Cow;

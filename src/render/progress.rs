@@ -108,7 +108,9 @@ impl Progress {
         }
         self.counted += 1;
         self.current_max = self.current_max.max(offset);
-        let size = self.current.and_then(|i| self.sizes.get(i).copied().flatten());
+        let size = self
+            .current
+            .and_then(|i| self.sizes.get(i).copied().flatten());
         let within = size.map_or(offset, |s| offset.min(s));
         self.position = self.position.max(self.done_before + within);
         if self.counted % CHECK_EVERY != 0 {
@@ -120,10 +122,7 @@ impl Progress {
                 return Ok(());
             }
             self.bar = Some(self.make_bar());
-        } else if self
-            .last_update
-            .is_some_and(|last| now - last < INTERVAL)
-        {
+        } else if self.last_update.is_some_and(|last| now - last < INTERVAL) {
             return Ok(());
         }
         self.last_update = Some(now);
@@ -179,12 +178,7 @@ impl Progress {
 
     /// Copies what indicatif drew to `err`.
     fn copy_drawn(&mut self, err: &mut dyn Write) -> io::Result<()> {
-        let bytes = std::mem::take(
-            &mut *self
-                .drawn
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        let bytes = std::mem::take(&mut *self.drawn.lock().unwrap_or_else(PoisonError::into_inner));
         if !bytes.is_empty() {
             err.write_all(&bytes)?;
             err.flush()?;
