@@ -7,9 +7,10 @@
 //! a layout shows multi-line text) before it reaches a terminal, and layouts measure it
 //! with [`width`], in terminal columns, not in `char`s.
 //!
-//! Escaping: the characters below are written as JSON writes them, `\t`, `\r`, `\n` and
-//! `\u001b` (four hex digits, lower case), the way `validate` and `diff` already quote
-//! values; every other character, the backslash included, is kept as it is:
+//! Escaping: each character below is written as a Rust-style escape of its code point,
+//! `\u{1b}`, `\u{7}`, `\u{d}`, `\u{9}` (hex, lower case), the one form every renderer uses
+//! (`render::escape` is this function); every other character, the backslash and all
+//! non-ASCII text included, is kept as it is:
 //! - C0 controls U+0000..U+001F (ESC starts colour, cursor and OSC sequences, BEL rings, CR
 //!   returns to the start of the line, TAB jumps) and DEL U+007F;
 //! - C1 controls U+0080..U+009F (U+009B is a one-character CSI on some terminals);
@@ -33,8 +34,8 @@ pub fn is_unsafe(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `s` with every control and bidi character written visibly (`\u001b`); borrowed when there
-/// is none.
+/// `s` with every control and bidi character written visibly (`\u{1b}`); borrowed when
+/// there is none.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }
@@ -59,10 +60,7 @@ fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
         match c {
             '\n' if keep_newlines => out.push('\n'),
             '\r' if keep_newlines && chars.peek() == Some(&'\n') => {}
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -151,16 +149,16 @@ mod tests {
         // line; colour; TAB; DEL; a C1 CSI; the bidi override of "Trojan Source".
         assert_eq!(
             escape_control("\u{1b}]0;pwned\u{7}Jo\rX\u{1b}[31mred\tT\u{7f}\u{9b}2J"),
-            "\\u001b]0;pwned\\u0007Jo\\rX\\u001b[31mred\\tT\\u007f\\u009b2J"
+            "\\u{1b}]0;pwned\\u{7}Jo\\u{d}X\\u{1b}[31mred\\u{9}T\\u{7f}\\u{9b}2J"
         );
         assert_eq!(
             escape_control("abc\u{202e}fed\u{2066}x\u{2069}"),
-            "abc\\u202efed\\u2066x\\u2069"
+            "abc\\u{202e}fed\\u{2066}x\\u{2069}"
         );
-        assert_eq!(escape_control("a\nb\r\nc"), "a\\nb\\r\\nc");
-        assert_eq!(escape_control("\u{0}"), "\\u0000");
+        assert_eq!(escape_control("a\nb\r\nc"), "a\\u{a}b\\u{d}\\u{a}c");
+        assert_eq!(escape_control("\u{0}"), "\\u{0}");
         // Nothing to escape: borrowed, and text that only looks like an escape is kept.
-        let plain = "Zoë 日本 👩‍👩‍👧 C:\\temp \\u001b";
+        let plain = "Zoë 日本 👩‍👩‍👧 C:\\temp \\u{1b}";
         assert!(matches!(escape_control(plain), Cow::Borrowed(_)));
         // U+2028 and U+200F (not an override) are kept; U+00A0 is not a control.
         assert_eq!(
@@ -173,7 +171,7 @@ mod tests {
     fn the_newline_variant_keeps_line_breaks_only() {
         assert_eq!(
             escape_control_keep_newlines("line 1\r\nline 2\nx\ry\u{1b}[2J"),
-            "line 1\nline 2\nx\\ry\\u001b[2J"
+            "line 1\nline 2\nx\\u{d}y\\u{1b}[2J"
         );
         assert!(matches!(
             escape_control_keep_newlines("a\nb"),
