@@ -287,12 +287,12 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
             _ if label == "tracking ids" => {}
             "last_updated" => {
                 let mut field = Field::new(label, pointer, v);
+                // Compared as instants (offsets may differ); only when both are
+                // timestamps.
                 if let (Some(updated), Some(created)) = (
                     v.as_str(),
                     object.get("date_created").and_then(Value::as_str),
-                ) && is_timestamp(updated)
-                    && is_timestamp(created)
-                    && updated < created
+                ) && crate::time::earlier(updated, created) == Some(true)
                 {
                     let warning = "last_updated is earlier than date_created".to_string();
                     card.warnings.push(warning.clone());
@@ -391,16 +391,6 @@ fn title_of(name: &str) -> &'static str {
         .iter()
         .find(|(n, _)| *n == name)
         .map_or("other fields", |(_, t)| t)
-}
-
-/// Whether `s` starts like a `YYYY-MM-DDTHH:MM:SS` timestamp (so that two of them, both in
-/// UTC as WhatConverts writes them, compare as text).
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 19
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[10].eq_ignore_ascii_case(&b'T')
 }
 
 /// `[]`, `{}`: an empty map as WhatConverts sends it.
@@ -540,6 +530,20 @@ mod tests {
         );
         assert_eq!(c.warnings, ["last_updated is earlier than date_created"]);
         assert_eq!(c.status, Status::Valid);
+    }
+
+    #[test]
+    fn time_warning_compares_instants() {
+        // 14:09:01+05:00 is 09:09:01Z: earlier than 10:00:00Z, though its text sorts later.
+        let c = card_of(
+            r#"{"lead_id": 1, "lead_type": "Chat", "date_created": "2016-02-01T10:00:00Z", "last_updated": "2016-02-01T14:09:01+05:00"}"#,
+        );
+        assert_eq!(c.warnings, ["last_updated is earlier than date_created"]);
+        // And the other way: text that sorts earlier, an instant that is later.
+        let c = card_of(
+            r#"{"lead_id": 1, "lead_type": "Chat", "date_created": "2016-02-01T14:09:01+05:00", "last_updated": "2016-02-01T10:00:00Z"}"#,
+        );
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 
     #[test]

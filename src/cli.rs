@@ -332,7 +332,7 @@ pub struct ValidateArgs {
 
     /// Report at most N violations of each record (and say how many more there were), so
     /// one broken fixture does not flood a CI log.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub max_errors: Option<u64>,
 
     /// Replace personal values with stable placeholders before checking, so that no
@@ -421,6 +421,19 @@ pub struct SampleArgs {
     /// List the bundled samples.
     #[arg(long, conflicts_with = "name")]
     pub list: bool,
+}
+
+/// `--max-errors N`: a whole number from 1 up (0 would hide every violation).
+fn at_least_one(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err(
+            "must be at least 1 (leave --max-errors out to report every violation; \
+                      -q prints nothing)"
+                .into(),
+        ),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number, 1 or more".into()),
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //!
 //! What counts as a change:
 //! - object key order never does; objects are compared key by key, recursively;
-//! - numbers are compared by value: `1`, `1.0` and `1e0` are equal, and an integer beyond
-//!   2^53 equals a float only when the float is exactly that integer;
+//! - numbers are compared by value, exactly as written: `1`, `1.0` and `1e0` are equal,
+//!   `100000000000000000000000000001` and `100000000000000000000000000000` are not (see
+//!   "Exact numbers" below);
 //! - arrays are aligned (longest common subsequence of equal elements, after the common
 //!   prefix and suffix are set aside), so an inserted element is one insertion, not every
 //!   later element changed. Unequal elements left between two aligned ones are paired in
@@ -15,6 +16,20 @@
 //! it keeps, are bounded for the whole diff ([`Options::align_budget`]): an array pair
 //! whose alignment would exceed what is left is compared index by index instead, and the
 //! diff says so in [`Diff::fallbacks`].
+//!
+//! Exact numbers: serde_json here has no `arbitrary_precision`, so a number beyond i64/u64,
+//! or with more digits than an f64 keeps, is held in a [`Value`] as the nearest f64, and two
+//! different numbers can share it. Turning the feature on was measured and rejected: on a
+//! 256 MB NDJSON capture of the sample payloads (158,112 records, about 4 numbers each),
+//! `leadcheck validate -q -j1` took 7.21-7.66 s with it against 6.59-7.17 s without (three
+//! alternating runs each, release builds): every number becomes a heap string that
+//! `as_f64`/`is_u64` parse again at each look, which jsonschema does for every numeric
+//! keyword (parsing alone into `Value` cost about 1%); and it changes what other crates
+//! see. So the
+//! records' own text decides instead: [`Literals::of`] reads a record's number literals (with
+//! [`crate::tree`], which keeps them as written) and keeps those its `Value` does not hold
+//! exactly, and [`diff_exact`] compares numbers by their exact decimal value: the literal's
+//! where there is one, the `Value`'s otherwise. [`diff`] is [`diff_exact`] without literals.
 //!
 //! Pointers: a change's [`Change::pointer`] names the value in NEW (for a removal, in OLD).
 //! [`Change::path`] is where the change applies when the changes are applied in order to
@@ -155,15 +170,191 @@ impl Default for Options {
     }
 }
 
-/// The changes that turn `old` into `new`.
+/// The changes that turn `old` into `new`, numbers compared as their `Value`s hold them
+/// (see [`diff_exact`] to compare them as written).
 pub fn diff(old: &Value, new: &Value, options: &Options) -> Diff {
+    let none = Literals::default();
+    diff_exact(old, &none, new, &none, options)
+}
+
+/// The changes that turn `old` into `new`, numbers compared exactly as the records wrote
+/// them: `old_literals` and `new_literals` are [`Literals::of`] each record's text.
+pub fn diff_exact(
+    old: &Value,
+    old_literals: &Literals,
+    new: &Value,
+    new_literals: &Literals,
+    options: &Options,
+) -> Diff {
     let mut walker = Walker {
         options,
         budget: options.align_budget,
         out: Diff::default(),
+        literals: [old_literals, new_literals],
     };
-    walker.walk(old, new, "", "");
+    walker.walk(old, new, "", "", "");
     walker.out
+}
+
+/// The number literals of a record that its `Value` does not hold exactly, by JSON Pointer,
+/// each as its exact decimal value (see [`canonical`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Literals {
+    /// Pointer → exact decimal value.
+    by_pointer: std::collections::BTreeMap<String, String>,
+    /// Pointer → the literal as written (for display).
+    written: std::collections::BTreeMap<String, String>,
+}
+
+impl Literals {
+    /// The literals of a record's text (well-formed JSON: a record the reader parsed). A
+    /// key given twice counts once, its last value, as in the record's `Value`.
+    pub fn of(raw: &[u8]) -> Literals {
+        let mut literals = Literals::default();
+        literals.collect(&crate::tree::parse(raw), &mut String::new());
+        literals
+    }
+
+    fn collect(&mut self, node: &crate::tree::Node<'_>, pointer: &mut String) {
+        use crate::tree::Node;
+        match node {
+            Node::Object(members) => {
+                for (key, value) in members {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(&crate::tree::key_text(key)));
+                    // A key given again replaces the subtree it had.
+                    let stale: Vec<String> = if self.by_pointer.is_empty() {
+                        Vec::new()
+                    } else {
+                        self.under(pointer).map(|(p, _)| p.to_string()).collect()
+                    };
+                    for p in stale {
+                        self.by_pointer.remove(&p);
+                        self.written.remove(&p);
+                    }
+                    self.collect(value, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            Node::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    self.collect(item, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            Node::Scalar(raw) => {
+                let Ok(text) = std::str::from_utf8(raw) else {
+                    return;
+                };
+                if !text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+                    return;
+                }
+                let Ok(number) = serde_json::from_str::<Number>(text) else {
+                    return;
+                };
+                let exact = canonical(text);
+                if exact != canonical(&number.to_string()) {
+                    self.by_pointer.insert(pointer.clone(), exact);
+                    self.written.insert(pointer.clone(), text.to_string());
+                }
+            }
+        }
+    }
+
+    /// No literal differs from its value.
+    pub fn is_empty(&self) -> bool {
+        self.by_pointer.is_empty()
+    }
+
+    /// The number at `pointer` as the record wrote it, when its `Value` does not hold it
+    /// exactly (a `Change`'s value shows the nearest f64; a renderer can show this).
+    pub fn written(&self, pointer: &str) -> Option<&str> {
+        self.written.get(pointer).map(String::as_str)
+    }
+
+    fn get(&self, pointer: &str) -> Option<&str> {
+        self.by_pointer.get(pointer).map(String::as_str)
+    }
+
+    /// The literals at `pointer` and below it.
+    fn under<'s>(&'s self, pointer: &'s str) -> impl Iterator<Item = (&'s str, &'s str)> {
+        use std::ops::Bound::{Excluded, Included};
+        // Below `pointer` is exactly the range [pointer + "/", pointer + "0"): '0' follows '/'.
+        let (from, to) = (format!("{pointer}/"), format!("{pointer}0"));
+        let below: Vec<(&str, &str)> = self
+            .by_pointer
+            .range::<str, _>((Included(from.as_str()), Excluded(to.as_str())))
+            .map(|(p, v)| (p.as_str(), v.as_str()))
+            .collect();
+        self.by_pointer
+            .get_key_value(pointer)
+            .map(|(p, v)| (p.as_str(), v.as_str()))
+            .into_iter()
+            .chain(below)
+    }
+
+    fn any_under(&self, pointer: &str) -> bool {
+        !self.by_pointer.is_empty() && self.under(pointer).next().is_some()
+    }
+
+    /// The literals of [`crate::leads::overlay`]`(base, update)`: the update's for its
+    /// top-level fields, the base's for the others.
+    pub fn overlay(base: &Literals, update: &Literals, update_value: &Value) -> Literals {
+        let replaced = |p: &str| {
+            let first = p[1..].split('/').next().unwrap_or_default();
+            let key = first.replace("~1", "/").replace("~0", "~");
+            update_value.get(&key).is_some()
+        };
+        let mut merged = Literals::default();
+        for (p, v) in &base.by_pointer {
+            if !replaced(p) {
+                merged.by_pointer.insert(p.clone(), v.clone());
+                merged.written.insert(p.clone(), base.written[p].clone());
+            }
+        }
+        merged.by_pointer.extend(update.by_pointer.clone());
+        merged.written.extend(update.written.clone());
+        merged
+    }
+}
+
+/// The exact decimal value of a JSON number literal, in one spelling: sign, significant
+/// digits without leading or trailing zeros, and a power of ten (`1`, `1.0`, `10e-1` and
+/// `0.1e1` are all `1e0`; zero is `0` whatever its sign). A literal whose exponent has
+/// more than 30 digits is kept as written.
+pub fn canonical(literal: &str) -> String {
+    let (negative, rest) = match literal.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, "0"),
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    if exponent.trim_start_matches('-').len() > 30 {
+        return literal.to_string();
+    }
+    let Ok(mut exponent) = exponent.parse::<i128>() else {
+        return literal.to_string();
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    exponent -= frac.len() as i128;
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    if significant.is_empty() {
+        return "0".into();
+    }
+    exponent += (digits.len() - significant.len()) as i128;
+    format!(
+        "{}{significant}e{exponent}",
+        if negative { "-" } else { "" }
+    )
 }
 
 /// Whether two values are equal as JSON data: key order and number spelling do not count.
@@ -186,20 +377,28 @@ fn as_int(n: &Number) -> Option<i128> {
         .or_else(|| n.as_u64().map(i128::from))
 }
 
-/// The integer a float is exactly, when it is one (within i128).
-fn float_int(f: f64) -> Option<i128> {
-    // 2^127: every integral float below it in magnitude converts to i128 exactly.
-    (f.fract() == 0.0 && f.abs() < 1.7e38).then_some(f as i128)
-}
-
-/// Numbers compared by their mathematical value.
+/// Numbers compared by their exact decimal value as their `Value`s spell them (see
+/// [`canonical`]): integers as integers, floats by value, and an integer against a float by
+/// their decimal spellings (the float's shortest round-trip one), so that `1` equals `1.0`
+/// and `1152921504606846976` does not equal `1.152921504606847e18`, as written.
 fn number_eq(x: &Number, y: &Number) -> bool {
     match (as_int(x), as_int(y)) {
         (Some(a), Some(b)) => a == b,
-        (Some(i), None) => y.as_f64().and_then(float_int) == Some(i),
-        (None, Some(i)) => x.as_f64().and_then(float_int) == Some(i),
         (None, None) => x.as_f64() == y.as_f64(),
+        _ => canonical(&x.to_string()) == canonical(&y.to_string()),
     }
+}
+
+/// The integer a float's decimal spelling is, when it is one (within i128).
+fn float_int(n: &Number) -> Option<i128> {
+    let c = canonical(&n.to_string());
+    if c == "0" {
+        return Some(0);
+    }
+    let (digits, exponent) = c.split_once('e')?;
+    let exponent: u32 = exponent.parse().ok()?;
+    let digits: i128 = digits.parse().ok()?;
+    digits.checked_mul(10i128.checked_pow(exponent)?)
 }
 
 /// A hash consistent with [`equal`]: equal values hash alike.
@@ -209,7 +408,7 @@ fn hash_value(v: &Value, h: &mut impl Hasher) {
         Value::Bool(b) => (1u8, b).hash(h),
         Value::Number(n) => {
             2u8.hash(h);
-            match as_int(n).or_else(|| n.as_f64().and_then(float_int)) {
+            match as_int(n).or_else(|| float_int(n)) {
                 Some(i) => (0u8, i).hash(h),
                 None => (1u8, n.as_f64().map(f64::to_bits)).hash(h),
             }
@@ -251,7 +450,13 @@ struct Walker<'a> {
     /// Alignment steps left.
     budget: usize,
     out: Diff,
+    /// OLD's and NEW's number literals.
+    literals: [&'a Literals; 2],
 }
+
+/// Which record a value is from.
+const OLD: usize = 0;
+const NEW: usize = 1;
 
 fn child(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape_token(token))
@@ -280,14 +485,15 @@ impl Walker<'_> {
         true
     }
 
-    fn walk(&mut self, old: &Value, new: &Value, pointer: &str, path: &str) {
+    /// `pointer` is where the values are in NEW, `old_pointer` in OLD.
+    fn walk(&mut self, old: &Value, new: &Value, pointer: &str, old_pointer: &str, path: &str) {
         if self.options.ignore.prunes(pointer) {
             return;
         }
         match (old, new) {
-            (Value::Object(a), Value::Object(b)) => self.object(a, b, pointer, path),
-            (Value::Array(a), Value::Array(b)) => self.array(a, b, pointer, path),
-            _ if equal(old, new) => {}
+            (Value::Object(a), Value::Object(b)) => self.object(a, b, pointer, old_pointer, path),
+            (Value::Array(a), Value::Array(b)) => self.array(a, b, pointer, old_pointer, path),
+            _ if self.equal_at(old, old_pointer, new, pointer) => {}
             _ => {
                 self.emit(
                     Kind::Changed,
@@ -305,6 +511,7 @@ impl Walker<'_> {
         a: &Map<String, Value>,
         b: &Map<String, Value>,
         pointer: &str,
+        old_pointer: &str,
         path: &str,
     ) {
         let mut keys: Vec<&String> = a
@@ -316,9 +523,9 @@ impl Walker<'_> {
             let p = child(pointer, key);
             let q = child(path, key);
             match (a.get(key), b.get(key)) {
-                (Some(x), Some(y)) => self.walk(x, y, &p, &q),
+                (Some(x), Some(y)) => self.walk(x, y, &p, &child(old_pointer, key), &q),
                 (Some(x), None) => {
-                    self.emit(Kind::Removed, p, q, Some(x), None);
+                    self.emit(Kind::Removed, child(old_pointer, key), q, Some(x), None);
                 }
                 (None, Some(y)) => {
                     self.emit(Kind::Added, p, q, None, Some(y));
@@ -328,21 +535,21 @@ impl Walker<'_> {
         }
     }
 
-    fn array(&mut self, a: &[Value], b: &[Value], pointer: &str, path: &str) {
+    fn array(&mut self, a: &[Value], b: &[Value], pointer: &str, old_pointer: &str, path: &str) {
         // `at` is the index, in the array as it is when this step is applied, of the
         // element the step concerns: removals do not advance it, everything else does.
         let mut at = 0usize;
-        for step in self.align(a, b, pointer) {
+        for step in self.align(a, b, pointer, old_pointer) {
             match step {
                 Step::Keep => at += 1,
                 Step::Pair(i, j) => {
                     let p = child(pointer, &j.to_string());
                     let q = child(path, &at.to_string());
-                    self.walk(&a[i], &b[j], &p, &q);
+                    self.walk(&a[i], &b[j], &p, &child(old_pointer, &i.to_string()), &q);
                     at += 1;
                 }
                 Step::Remove(i) => {
-                    let p = child(pointer, &i.to_string());
+                    let p = child(old_pointer, &i.to_string());
                     let q = child(path, &at.to_string());
                     if !self.emit(Kind::Removed, p, q, Some(&a[i]), None) {
                         at += 1; // ignored: the element stays
@@ -359,16 +566,46 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether two values are equal, numbers compared as written when either record has
+    /// literals at or below these pointers.
+    fn equal_at(&self, old: &Value, old_pointer: &str, new: &Value, pointer: &str) -> bool {
+        if !self.literals[OLD].any_under(old_pointer) && !self.literals[NEW].any_under(pointer) {
+            return equal(old, new);
+        }
+        exact_equal(
+            (old, old_pointer, self.literals[OLD]),
+            (new, pointer, self.literals[NEW]),
+        )
+    }
+
     /// Aligns two arrays: the steps that turn `a` into `b`, in order.
-    fn align(&mut self, a: &[Value], b: &[Value], pointer: &str) -> Vec<Step> {
+    fn align(&mut self, a: &[Value], b: &[Value], pointer: &str, old_pointer: &str) -> Vec<Step> {
+        let exact =
+            self.literals[OLD].any_under(old_pointer) || self.literals[NEW].any_under(pointer);
+        let at = |side: usize, i: usize| {
+            child(
+                if side == OLD { old_pointer } else { pointer },
+                &i.to_string(),
+            )
+        };
+        let same = |i: usize, j: usize| {
+            if exact {
+                exact_equal(
+                    (&a[i], &at(OLD, i), self.literals[OLD]),
+                    (&b[j], &at(NEW, j), self.literals[NEW]),
+                )
+            } else {
+                equal(&a[i], &b[j])
+            }
+        };
         let mut pre = 0;
-        while pre < a.len() && pre < b.len() && equal(&a[pre], &b[pre]) {
+        while pre < a.len() && pre < b.len() && same(pre, pre) {
             pre += 1;
         }
         let mut suf = 0;
         while suf < a.len() - pre
             && suf < b.len() - pre
-            && equal(&a[a.len() - 1 - suf], &b[b.len() - 1 - suf])
+            && same(a.len() - 1 - suf, b.len() - 1 - suf)
         {
             suf += 1;
         }
@@ -378,7 +615,17 @@ impl Walker<'_> {
             steps.extend((pre..pre + n).map(Step::Remove));
             steps.extend((pre..pre + m).map(Step::Insert));
         } else {
-            let (ca, cb) = classes(&a[pre..pre + n], &b[pre..pre + m]);
+            let (ca, cb) = if exact {
+                let olds: Vec<Exact<'_>> = (pre..pre + n)
+                    .map(|i| (&a[i], at(OLD, i), self.literals[OLD]))
+                    .collect();
+                let news: Vec<Exact<'_>> = (pre..pre + m)
+                    .map(|j| (&b[j], at(NEW, j), self.literals[NEW]))
+                    .collect();
+                exact_classes(&olds, &news)
+            } else {
+                classes(&a[pre..pre + n], &b[pre..pre + m])
+            };
             match myers(&ca, &cb, &mut self.budget) {
                 Some(script) => steps.extend(pair_up(script, pre)),
                 None => {
@@ -429,6 +676,105 @@ fn classes(a: &[Value], b: &[Value]) -> (Vec<u32>, Vec<u32>) {
     let ca = a.iter().map(&mut class_of).collect();
     let cb = b.iter().map(&mut class_of).collect();
     (ca, cb)
+}
+
+/// A value with where it is in its record and that record's literals.
+type Exact<'v> = (&'v Value, String, &'v Literals);
+
+/// [`classes`], numbers compared as written.
+fn exact_classes(a: &[Exact<'_>], b: &[Exact<'_>]) -> (Vec<u32>, Vec<u32>) {
+    let mut by_hash: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Each class's first member: (from b, index).
+    let mut reps: Vec<(bool, usize)> = Vec::new();
+    let mut classify = |x: &Exact<'_>, rep: (bool, usize)| -> u32 {
+        let mut h = DefaultHasher::new();
+        exact_hash((x.0, &x.1, x.2), &mut h);
+        let ids = by_hash.entry(h.finish()).or_default();
+        let same = ids.iter().find(|&&id| {
+            let (in_b, i) = reps[id as usize];
+            let r = if in_b { &b[i] } else { &a[i] };
+            exact_equal((r.0, &r.1, r.2), (x.0, &x.1, x.2))
+        });
+        if let Some(&id) = same {
+            return id;
+        }
+        let id = reps.len() as u32;
+        ids.push(id);
+        reps.push(rep);
+        id
+    };
+    let ca = a
+        .iter()
+        .enumerate()
+        .map(|(i, x)| classify(x, (false, i)))
+        .collect();
+    let cb = b
+        .iter()
+        .enumerate()
+        .map(|(i, x)| classify(x, (true, i)))
+        .collect();
+    (ca, cb)
+}
+
+/// A number's exact decimal value: its literal's where the record has one, its `Value`'s
+/// otherwise.
+fn exact_number(n: &Number, pointer: &str, literals: &Literals) -> String {
+    match literals.get(pointer) {
+        Some(exact) => exact.to_string(),
+        None => canonical(&n.to_string()),
+    }
+}
+
+/// [`equal`], numbers compared by their exact decimal value as written.
+fn exact_equal(a: (&Value, &str, &Literals), b: (&Value, &str, &Literals)) -> bool {
+    if !a.2.any_under(a.1) && !b.2.any_under(b.1) {
+        return equal(a.0, b.0);
+    }
+    match (a.0, b.0) {
+        (Value::Number(x), Value::Number(y)) => {
+            exact_number(x, a.1, a.2) == exact_number(y, b.1, b.2)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len()
+                && x.iter().zip(y).enumerate().all(|(i, (v, w))| {
+                    let i = i.to_string();
+                    exact_equal((v, &child(a.1, &i), a.2), (w, &child(b.1, &i), b.2))
+                })
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.get(k).is_some_and(|w| {
+                        exact_equal((v, &child(a.1, k), a.2), (w, &child(b.1, k), b.2))
+                    })
+                })
+        }
+        _ => a.0 == b.0,
+    }
+}
+
+/// A hash consistent with [`exact_equal`]: numbers by their exact decimal value.
+fn exact_hash(x: (&Value, &str, &Literals), h: &mut impl Hasher) {
+    match x.0 {
+        Value::Number(n) => (2u8, exact_number(n, x.1, x.2)).hash(h),
+        Value::Array(a) => {
+            (4u8, a.len()).hash(h);
+            for (i, v) in a.iter().enumerate() {
+                exact_hash((v, &child(x.1, &i.to_string()), x.2), h);
+            }
+        }
+        Value::Object(o) => {
+            (5u8, o.len()).hash(h);
+            let sum = o.iter().fold(0u64, |acc, (k, v)| {
+                let mut eh = DefaultHasher::new();
+                k.hash(&mut eh);
+                exact_hash((v, &child(x.1, k), x.2), &mut eh);
+                acc.wrapping_add(eh.finish())
+            });
+            sum.hash(h);
+        }
+        other => hash_value(other, h),
+    }
 }
 
 /// A shortest edit script (Myers' O((N+M)·D) algorithm) of two non-empty sequences of
@@ -617,6 +963,131 @@ mod tests {
             h.finish()
         };
         assert_eq!(h(&n("[1, {\"a\": 2}]")), h(&n("[1.0, {\"a\": 2e0}]")));
+    }
+
+    fn exact(old: &str, new: &str) -> Vec<String> {
+        let (a, b) = (
+            serde_json::from_str::<Value>(old).unwrap(),
+            serde_json::from_str::<Value>(new).unwrap(),
+        );
+        let found = diff_exact(
+            &a,
+            &Literals::of(old.as_bytes()),
+            &b,
+            &Literals::of(new.as_bytes()),
+            &Options::default(),
+        );
+        found
+            .changes
+            .iter()
+            .map(|c| format!("{:?} {}", c.kind, c.pointer).to_lowercase())
+            .collect()
+    }
+
+    #[test]
+    fn canonical_spellings() {
+        for (literal, expected) in [
+            ("1", "1e0"),
+            ("1.0", "1e0"),
+            ("1e0", "1e0"),
+            ("10e-1", "1e0"),
+            ("0.1e1", "1e0"),
+            ("100", "1e2"),
+            ("-0.00120", "-12e-4"),
+            ("0", "0"),
+            ("-0.0e5", "0"),
+            ("1E+3", "1e3"),
+            (
+                "100000000000000000000000000001",
+                "100000000000000000000000000001e0",
+            ),
+        ] {
+            assert_eq!(canonical(literal), expected, "{literal}");
+        }
+        let huge = format!("1e{}", "9".repeat(40));
+        assert_eq!(canonical(&huge), huge);
+    }
+
+    #[test]
+    fn numbers_are_compared_exactly_as_written() {
+        // The same f64, different numbers.
+        let big = r#"{"n": 100000000000000000000000000001}"#;
+        let rounder = r#"{"n": 100000000000000000000000000000}"#;
+        assert!(
+            d(
+                serde_json::from_str(big).unwrap(),
+                serde_json::from_str(rounder).unwrap()
+            )
+            .is_empty(),
+            "what a Value alone sees"
+        );
+        assert_eq!(exact(big, rounder), ["changed /n"]);
+        assert_eq!(exact(big, big), Vec::<String>::new());
+        assert_eq!(
+            exact(big, r#"{"n": 1.00000000000000000000000000001e29}"#),
+            Vec::<String>::new()
+        );
+        // More digits than an f64 keeps.
+        assert_eq!(
+            exact(r#"{"q": 0.30000000000000000001}"#, r#"{"q": 0.3}"#),
+            ["changed /q"]
+        );
+        // 1, 1.0 and 1e0 stay equal; so do other spellings of one value.
+        assert!(
+            exact(
+                r#"{"a": 1, "b": [1.0, 2.50]}"#,
+                r#"{"a": 1e0, "b": [1, 2.5]}"#
+            )
+            .is_empty()
+        );
+        assert!(
+            exact(
+                r#"{"a": 1, "n": 100000000000000000000000000001}"#,
+                r#"{"n": 100000000000000000000000000001, "a": 1.0}"#
+            )
+            .is_empty()
+        );
+        // Inside arrays: aligned by exact values.
+        assert_eq!(
+            exact(
+                r#"{"l": [1, 100000000000000000000000000001, 3]}"#,
+                r#"{"l": [1, 100000000000000000000000000000, 3]}"#
+            ),
+            ["changed /l/1"]
+        );
+        assert_eq!(
+            exact(
+                r#"{"l": [100000000000000000000000000001, 7]}"#,
+                r#"{"l": [100000000000000000000000000000, 100000000000000000000000000001, 7]}"#
+            ),
+            ["added /l/0"]
+        );
+        // A key given twice counts with its last value, as in the Value.
+        assert!(
+            exact(
+                r#"{"n": 100000000000000000000000000001, "n": 5}"#,
+                r#"{"n": 5}"#
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn literals_are_kept_only_where_the_value_is_not_exact() {
+        let l = Literals::of(br#"{"a": 1, "b": 1.50, "c": [1e400000000000], "d": {"e": 100000000000000000000000000001}}"#);
+        assert_eq!(l.get("/a"), None);
+        assert_eq!(l.get("/b"), None);
+        assert_eq!(l.get("/d/e"), Some("100000000000000000000000000001e0"));
+        assert_eq!(l.written("/d/e"), Some("100000000000000000000000000001"));
+        assert!(l.any_under("/d") && !l.any_under("/a") && !l.any_under("/d/e/x"));
+        assert!(l.any_under("") && l.any_under("/d/e") && !l.any_under("/c") && !l.any_under("/b"));
+        // Siblings that sort between a pointer and its children do not hide them.
+        let l = Literals::of(br#"{"d-x": 1, "d": {"e": 100000000000000000000000000001}, "d0": 2}"#);
+        assert!(l.any_under("/d") && !l.any_under("/d-x") && !l.any_under("/d0"));
+        let update: Value = serde_json::from_str(r#"{"d": 1}"#).unwrap();
+        let merged = Literals::overlay(&l, &Literals::default(), &update);
+        assert!(merged.is_empty());
+        assert!(Literals::of(b"[1, 2.5, -0, 1e2]").is_empty());
     }
 
     #[test]

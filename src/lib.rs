@@ -17,9 +17,10 @@
 //!   handed out in input order;
 //! - [`position`]: line:column, and JSON Pointers located in a record's text in one pass;
 //! - [`schema`]: the bundled schemas, compiled once; [`check`]: violations, as data;
-//! - [`card`]: the lead card; [`stats`]: a capture summarised; [`tree`]: a record's own
-//!   text as a tree (key order and numbers as written); [`redact`]: personal values
-//!   replaced; [`explain`]: the schemas as documentation;
+//! - [`card`]: the lead card; [`stats`]: a capture summarised; [`time`]: lead timestamps
+//!   as instants, compared across offsets; [`tree`]: a record's own text as a tree (key
+//!   order and numbers as written); [`redact`]: personal values replaced; [`explain`]: the
+//!   schemas as documentation;
 //! - [`diff`]: structural changes between two values; [`leads`]: records grouped by lead.
 //!
 //! The library on its own: a record read, checked, and its violation pinpointed.
@@ -55,4 +56,5 @@ pub mod scan;
 pub mod schema;
 pub mod stats;
 pub mod suggest;
+pub mod time;
 pub mod tree;

@@ -411,21 +411,29 @@ impl Schema {
             let registry = Registry::new()
                 .extend(resources)
                 .and_then(|b| b.prepare())
-                .map_err(|e| {
-                    SchemaError(format!(
+                .map_err(|e| match unresolved_ref(&e) {
+                    Some(message) => SchemaError(format!("{name}: {message}")),
+                    None => SchemaError(format!(
                         "{name}: cannot resolve schema: {}",
                         resolve_message(&e.to_string())
-                    ))
+                    )),
                 })?;
             jsonschema::options()
                 .with_registry(&registry)
                 .should_validate_formats(true)
                 .build(&docs[0].1)
                 .map_err(|e| {
-                    SchemaError(format!(
-                        "{name}: invalid schema: {}",
-                        resolve_message(&e.to_string())
-                    ))
+                    let unresolved = match e.kind() {
+                        jsonschema::error::ValidationErrorKind::Referencing(r) => unresolved_ref(r),
+                        _ => None,
+                    };
+                    match unresolved {
+                        Some(message) => SchemaError(format!("{name}: {message}")),
+                        None => SchemaError(format!(
+                            "{name}: invalid schema: {}",
+                            resolve_message(&e.to_string())
+                        )),
+                    }
                 })?
         };
         let mut known_fields = BTreeSet::new();
@@ -542,6 +550,25 @@ fn collect_annotations(
     }
 }
 
+/// A `$ref` that names no document leadcheck has, said plainly: leadcheck never fetches a
+/// schema (no network, no files), so only the bundled schemas can be referred to, by their
+/// `$id`. None for other resolution errors.
+fn unresolved_ref(e: &jsonschema::ReferencingError) -> Option<String> {
+    match e {
+        jsonschema::ReferencingError::Unretrievable { uri, .. } => {
+            let types: Vec<&str> = LeadType::ALL.iter().map(|t| t.slug()).collect();
+            Some(format!(
+                "cannot resolve $ref \"{uri}\": leadcheck never fetches schemas (from the \
+                 network or from files); a schema may refer only to the bundled ones, by their \
+                 $id ({BUNDLED_BASE}common-lead.schema.json or \
+                 {BUNDLED_BASE}<type>-lead.schema.json, <type> one of {})",
+                types.join(", ")
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// [`Schema::lookup`] in a list of `(base URI, document)`, the first being the root.
 fn lookup_in<'d>(documents: &'d [(String, Cow<'static, Value>)], uri: &str) -> Option<&'d Value> {
     let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
@@ -605,29 +632,12 @@ fn resolve_uri(base: &str, reference: &str) -> String {
     }
 }
 
+/// A URI fragment with its `%XX` escapes decoded (invalid ones kept as they are; bytes
+/// that are not UTF-8 become U+FFFD).
 fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
-        {
-            out.push(hi << 4 | lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: Option<&u8>) -> Option<u8> {
-    (*b? as char).to_digit(16).map(|d| d as u8)
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -707,5 +717,14 @@ mod tests {
             .unwrap();
         assert_eq!(node["type"], "integer");
         assert_eq!(percent_decode("a%20b%2"), "a b%2");
+        assert_eq!(percent_decode("%7e%7E%zz%C3%A9%FF"), "~~%zz\u{e9}\u{fffd}");
+        assert_eq!(
+            schema
+                .lookup(
+                    "https://leadcheck.dev/schemas/common-lead.schema.json#/properties/lead%5Fid"
+                )
+                .unwrap()["type"],
+            "integer"
+        );
     }
 }

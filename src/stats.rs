@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::check::{Checked, Status, Tally};
+use crate::time::Instant;
 
 /// The summary of a capture.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -19,8 +20,8 @@ pub struct Stats {
     pub inputs: u64,
     /// Distinct `lead_id` values (as JSON text, so `1` and `"1"` stay apart).
     pub distinct_lead_ids: u64,
-    /// The earliest and latest `date_created` (RFC 3339 text, compared as UTC instants
-    /// written the same way).
+    /// The earliest and latest `date_created`, as written (compared as instants, so
+    /// offsets may differ; values that are not timestamps are skipped).
     pub first_created: Option<String>,
     pub last_created: Option<String>,
     /// Counts by value, for the fields people group leads by; a field that is absent
@@ -34,6 +35,10 @@ pub struct Stats {
     pub objects: u64,
     #[serde(skip)]
     lead_ids: HashSet<String>,
+    #[serde(skip)]
+    first_instant: Option<Instant>,
+    #[serde(skip)]
+    last_instant: Option<Instant>,
 }
 
 /// Presence of one field.
@@ -76,12 +81,14 @@ impl Stats {
             self.distinct_lead_ids += 1;
         }
         if let Some(created) = object.get("date_created").and_then(Value::as_str)
-            && !created.is_empty()
+            && let Some(instant) = Instant::parse(created)
         {
-            if self.first_created.as_deref().is_none_or(|f| created < f) {
+            if self.first_instant.is_none_or(|f| instant < f) {
+                self.first_instant = Some(instant);
                 self.first_created = Some(created.to_string());
             }
-            if self.last_created.as_deref().is_none_or(|l| created > l) {
+            if self.last_instant.is_none_or(|l| instant > l) {
+                self.last_instant = Some(instant);
                 self.last_created = Some(created.to_string());
             }
         }
@@ -150,6 +157,44 @@ mod tests {
     use crate::reader::Reader;
     use crate::record::Item;
     use crate::schema::{Choice, Schema};
+
+    #[test]
+    fn created_span_compares_instants_and_skips_what_is_not_a_time() {
+        let choice = Choice::Fixed(Schema::bundled().unwrap());
+        let mut stats = Stats::new();
+        for created in [
+            "2016-02-01T10:00:00Z",
+            "garbage",
+            // 09:09:01Z: the earliest, though its text sorts after 10:00:00Z.
+            "2016-02-01T14:09:01+05:00",
+            "",
+            // 03:00:00Z on the 2nd: the latest, though its text sorts before 2016-02-01T…+05.
+            "2016-02-01T23:00:00-04:00",
+            "2016-02-01T23:30:00Z",
+            "2099-99-99T99:99:99Z",
+        ] {
+            let text =
+                format!(r#"{{"lead_id": 1, "lead_type": "Chat", "date_created": "{created}"}}"#);
+            let item = Reader::new("t".into(), text.as_bytes())
+                .next()
+                .unwrap()
+                .unwrap();
+            let value = match &item {
+                Item::Record(r) => r.value.clone(),
+                Item::Unreadable(u) => panic!("{u:?}"),
+            };
+            let checked = check_item(&choice, item, &Options::default()).unwrap();
+            stats.add(&checked, Some(&value));
+        }
+        assert_eq!(
+            stats.first_created.as_deref(),
+            Some("2016-02-01T14:09:01+05:00")
+        );
+        assert_eq!(
+            stats.last_created.as_deref(),
+            Some("2016-02-01T23:00:00-04:00")
+        );
+    }
 
     #[test]
     fn counts_groups_and_field_types() {

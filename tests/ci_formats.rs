@@ -172,31 +172,30 @@ fn github_format_reports_unopenable_inputs_as_annotations() {
 
 // ---- JUnit ----
 
-/// xmllint, to check JUnit output. Missing: the test fails in CI (where .ci/run installs
-/// it) and is skipped, saying so, elsewhere.
-fn xmllint() -> bool {
+/// Fails the test, saying how to install it, unless xmllint (which checks JUnit output
+/// against JUnit.xsd) is on PATH. `.ci/run` installs it.
+fn require_xmllint() {
     let found = Command::new("xmllint")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "xmllint is missing (Debian: apt-get install libxml2-utils; .ci/run installs it)"
-        );
-        eprintln!("skipped: xmllint is missing (apt-get install libxml2-utils)");
-    }
-    found
+    assert!(
+        found,
+        "xmllint is missing: the JUnit tests need it to check the output against JUnit.xsd. \
+         Install it (Debian/Ubuntu: apt-get install libxml2-utils; .ci/run does so)"
+    );
 }
 
-/// Checks `xml` against JUnit.xsd (well-formedness alone when the corpus is absent).
+/// Checks `xml` against JUnit.xsd (tests/data/junit).
 fn assert_valid_junit(xml: &Path) {
-    let mut cmd = Command::new("xmllint");
-    cmd.arg("--noout");
-    if let Some(dir) = corpus("junit") {
-        cmd.arg("--schema").arg(dir.join("JUnit.xsd"));
-    }
-    let out = cmd.arg(xml).output().unwrap();
+    require_xmllint();
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(corpus("junit/JUnit.xsd"))
+        .arg(xml)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}\n{}",
@@ -207,6 +206,7 @@ fn assert_valid_junit(xml: &Path) {
 
 /// An XPath expression evaluated by xmllint, as a string.
 fn xpath(xml: &Path, expr: &str) -> String {
+    require_xmllint();
     let out = Command::new("xmllint")
         .args(["--xpath", expr])
         .arg(xml)
@@ -240,9 +240,6 @@ fn junit(dir: &Path, args: &[&str]) -> (PathBuf, Option<i32>) {
 
 #[test]
 fn junit_report_validates_and_has_a_testcase_per_record() {
-    if !xmllint() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let inputs = mixed_inputs();
     let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
@@ -300,9 +297,6 @@ fn junit_report_validates_and_has_a_testcase_per_record() {
 
 #[test]
 fn junit_report_for_valid_inputs_has_no_failures() {
-    if !xmllint() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let (xml, code) = junit(tmp.path(), &[&sample("valid")]);
     assert_eq!(code, Some(0));
@@ -324,13 +318,10 @@ fn sarif(args: &[&str]) -> (Value, Option<i32>) {
     (log, out.status.code())
 }
 
-/// Checks a log against the SARIF 2.1.0 schema (skipped, saying so, without the corpus).
+/// Checks a log against the SARIF 2.1.0 schema (tests/data/sarif).
 fn assert_valid_sarif(log: &Value) {
-    let Some(dir) = corpus("sarif") else {
-        return;
-    };
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read_to_string(corpus("sarif/sarif-schema-2.1.0.json")).unwrap(),
     )
     .unwrap();
     let validator = jsonschema::options()
@@ -515,9 +506,6 @@ fn hostile_messages_and_names_are_escaped_in_every_format() {
 
     // JUnit: well-formed and valid whatever the text, the messages read back intact (but
     // for the control character XML cannot carry, written as \u0001).
-    if !xmllint() {
-        return;
-    }
     let (xml, code) = junit(tmp.path(), &args);
     assert_eq!(code, Some(1));
     assert_valid_junit(&xml);
@@ -602,10 +590,20 @@ fn max_errors_keeps_the_first_violations_of_each_record() {
     let records = json_lines(&out.stdout);
     assert_eq!(records[0]["errors"].as_array().unwrap().len(), 4);
     assert!(records[0].get("omitted").is_none());
-    leadcheck()
+    let out = leadcheck()
         .args(["validate", "--max-errors", "0", &many])
-        .assert()
-        .code(2);
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: invalid value '0' for '--max-errors <N>': must be at least 1 (leave \
+             --max-errors out to report every violation; -q prints nothing)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("18446744073709551615"), "{stderr}");
 }
 
 #[test]
@@ -641,9 +639,12 @@ fn completions_for_each_shell() {
     let tmp = tempfile::tempdir().unwrap();
     let script = tmp.path().join("leadcheck.bash");
     std::fs::write(&script, &out.stdout).unwrap();
-    if let Ok(check) = Command::new("bash").arg("-n").arg(&script).output() {
-        assert!(check.status.success(), "{}", text(&check.stderr));
-    }
+    let check = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash (.ci/run is a bash script)");
+    assert!(check.status.success(), "{}", text(&check.stderr));
     leadcheck().args(["completions", "tcsh"]).assert().code(2);
 }
 
@@ -662,26 +663,48 @@ fn man_pages_are_roff() {
     leadcheck().args(["man", "nonesuch"]).assert().code(2);
 }
 
+/// The hook's `files:` pattern and what it must match: exactly the names leadcheck's
+/// directory walks read (input::EXTENSIONS, each possibly .gz, in any case).
+fn hook_files_pattern() -> String {
+    format!(
+        r"(?i)\.({})(\.gz)?$",
+        leadcheck::input::EXTENSIONS.join("|")
+    )
+}
+
+fn hook_field(hooks: &str, key: &str) -> String {
+    hooks
+        .lines()
+        .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix(key))
+        .map(|v| v.trim().trim_matches('\'').to_string())
+        .unwrap_or_else(|| panic!("no {key} in {hooks}"))
+}
+
 #[test]
-fn pre_commit_hook_runs_validate_on_json_fixtures() {
+fn pre_commit_hook_runs_validate_on_what_leadcheck_reads() {
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
-    let field = |key: &str| {
-        hooks
-            .lines()
-            .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix(key))
-            .map(|v| v.trim().trim_matches('\'').to_string())
-            .unwrap_or_else(|| panic!("no {key} in {hooks}"))
-    };
+    let field = |key: &str| hook_field(&hooks, key);
     assert_eq!(field("id:"), "leadcheck");
     assert_eq!(field("language:"), "rust");
     assert_eq!(field("entry:"), "leadcheck validate");
-    assert_eq!(field("files:"), r"\.(json|jsonl|ndjson)$");
-    // What the entry runs on the files pre-commit passes works.
+    assert_eq!(
+        field("files:"),
+        r"(?i)\.(json|jsonl|ndjson|har|http)(\.gz)?$"
+    );
+    assert_eq!(field("files:"), hook_files_pattern());
+    let exclude = field("exclude:");
+    for name in ["package(-lock)?", "tsconfig", "composer", "jsconfig"] {
+        assert!(exclude.contains(name), "{exclude}");
+    }
+    // What the entry runs on the files pre-commit passes works, captures included.
     leadcheck()
         .args([
             "validate",
             &sample("valid/ipv6.json"),
             &sample("chat-in-progress.json"),
+            &sample("captures/mixed.http"),
+            &sample("captures/mixed.har"),
+            &sample("captures/mixed.jsonl.gz"),
         ])
         .assert()
         .code(0);
@@ -746,11 +769,9 @@ fn readme_ci_snippets_run_as_written() {
                 assert_valid_sarif(&log);
             }
             Some(file) if file.ends_with(".xml") => {
-                if xmllint() {
-                    let xml = tmp.path().join(file);
-                    std::fs::write(&xml, &out.stdout).unwrap();
-                    assert_valid_junit(&xml);
-                }
+                let xml = tmp.path().join(file);
+                std::fs::write(&xml, &out.stdout).unwrap();
+                assert_valid_junit(&xml);
             }
             Some(file) => panic!("unexpected target {file}"),
             None => {
@@ -767,13 +788,20 @@ fn readme_pre_commit_snippets_match_the_hook() {
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
     assert!(readme.contains("      - id: leadcheck\n"));
     assert!(hooks.contains("- id: leadcheck\n"));
-    let files = |text: &str| {
-        text.lines()
-            .filter_map(|l| l.trim().strip_prefix("files:"))
-            .map(|v| v.trim().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(files(&hooks), files(&readme));
+    // The local hook (language: system) matches the same files as the published one.
+    let local = &readme[readme.find("- repo: local").expect("a local hook snippet")..];
+    let local = &local[..local.find("```").unwrap()];
+    assert_eq!(hook_field(local, "files:"), hook_field(&hooks, "files:"));
+    // The section documents narrowing the hook with files: and exclude:.
+    let section = &readme[readme.find("### pre-commit").unwrap()..];
+    let section = &section[..section.find("\n### ").unwrap()];
+    assert!(section.contains("narrow the hook to your fixtures with `files:`"));
+    let remote = &section[section.find("- repo: https://").unwrap()..];
+    assert!(
+        remote.contains("        files: ^tests/fixtures/webhooks/"),
+        "{remote}"
+    );
+    assert!(remote.contains("        exclude: "), "{remote}");
 }
 
 #[test]
@@ -794,12 +822,10 @@ fn every_sample_in_every_format() {
         all.len()
     );
 
-    if xmllint() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (xml, code) = junit(tmp.path(), &["samples"]);
-        assert_eq!(code, Some(1));
-        assert_valid_junit(&xml);
-        let unreadable = all.iter().filter(|p| p.3.is_none()).count();
-        assert_eq!(count(&xml, "//failure[@type='unreadable']"), unreadable);
-    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (xml, code) = junit(tmp.path(), &["samples"]);
+    assert_eq!(code, Some(1));
+    assert_valid_junit(&xml);
+    let unreadable = all.iter().filter(|p| p.3.is_none()).count();
+    assert_eq!(count(&xml, "//failure[@type='unreadable']"), unreadable);
 }

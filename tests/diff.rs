@@ -649,3 +649,56 @@ fn an_unreadable_record_in_a_capture_stops_the_comparison() {
         )
     );
 }
+
+#[test]
+fn numbers_beyond_an_f64_are_compared_as_written() {
+    // serde_json holds both as the same f64 (1e29): only the text tells them apart.
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let a = write(
+        "a.json",
+        r#"{"lead_id": 1, "n": 100000000000000000000000000001}"#,
+    );
+    let b = write(
+        "b.json",
+        r#"{"lead_id": 1, "n": 100000000000000000000000000000}"#,
+    );
+    let c = write(
+        "c.json",
+        r#"{"lead_id": 1.0, "n": 1.00000000000000000000000000001e29}"#,
+    );
+    let out = leadcheck()
+        .args(["diff", "--format", "json", &a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let changes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(changes.as_array().unwrap().len(), 1, "{changes}");
+    assert_eq!(changes[0]["pointer"], "/n");
+    assert_eq!(changes[0]["kind"], "changed");
+    // The same numbers spelled differently (1 and 1.0, and an exponent) are no change.
+    leadcheck().args(["diff", &a, &c]).assert().code(0);
+    // An update laid over the payload keeps the exactness of both sides.
+    let u = write(
+        "u.json",
+        r#"{"trigger": "update", "lead_id": 1, "quote_value": 5}"#,
+    );
+    leadcheck().args(["diff", &a, &u]).assert().code(1);
+    let same = write(
+        "same.json",
+        r#"{"trigger": "update", "lead_id": 1, "n": 100000000000000000000000000001}"#,
+    );
+    let out = leadcheck()
+        .args(["diff", "--format", "json", &a, &same])
+        .output()
+        .unwrap();
+    let changes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        changes,
+        serde_json::json!([{"pointer": "/trigger", "kind": "added", "old": null, "new": "update"}])
+    );
+}

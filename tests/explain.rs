@@ -149,6 +149,19 @@ fn sample_prints_the_official_example() {
     assert_eq!(check.status.code(), Some(0));
 }
 
+/// Every lead type WhatConverts sends, by the name of its schema (`--type`).
+const TYPES: [&str; 9] = [
+    "chat",
+    "phone-call",
+    "web-form",
+    "transaction",
+    "text-message",
+    "email",
+    "event",
+    "appointment",
+    "other",
+];
+
 #[test]
 fn sample_list_and_names() {
     let out = leadcheck().args(["sample", "--list"]).output().unwrap();
@@ -157,24 +170,62 @@ fn sample_list_and_names() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect();
-    assert_eq!(
-        names,
-        [
-            "chat-in-progress",
-            "chat-completed",
-            "chat-update",
-            "api-object"
-        ]
-    );
+    assert_eq!(names[0], "chat-in-progress", "the default comes first");
+    // One of every lead type, an update of each, the in-progress states, an API object.
+    let mut expected: Vec<String> = vec!["chat-in-progress".into(), "api-object".into()];
+    expected.push("phone-call-in-progress".into());
+    for t in TYPES {
+        expected.push(if t == "chat" {
+            "chat-completed".into()
+        } else {
+            t.into()
+        });
+        expected.push(format!("{t}-update"));
+    }
+    let mut listed = names.clone();
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected);
+
     for name in &names {
         let out = leadcheck().args(["sample", name]).output().unwrap();
-        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let payload: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        // Its type, by name (the API object and the chats are chats), is the one it says.
+        let t = TYPES
+            .iter()
+            .filter(|t| name.starts_with(*t))
+            .max_by_key(|t| t.len())
+            .copied()
+            .unwrap_or("chat");
+        let lead_type = payload["lead_type"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .replace(' ', "-");
+        assert_eq!(lead_type, t, "{name}");
+        assert_eq!(
+            payload["trigger"].as_str(),
+            match name.as_str() {
+                "api-object" => None,
+                n if n.ends_with("-update") => Some("update"),
+                _ => Some("new"),
+            },
+            "{name}"
+        );
+        // Valid against its own type's schema, and it uses no field that schema does not
+        // know.
         let check = leadcheck()
-            .args(["validate", "-"])
+            .args(["validate", "--strict", "--type", t, "-"])
             .write_stdin(out.stdout)
             .output()
             .unwrap();
-        assert_eq!(check.status.code(), Some(0), "{name}");
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{name}: {}",
+            text(&check.stdout)
+        );
     }
     let out = leadcheck().args(["sample", "chat-updat"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

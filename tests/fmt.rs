@@ -151,3 +151,45 @@ fn compact_and_indent_conflict() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn form_bodies_keep_their_key_order() {
+    // The README promises fmt keeps key order; a form body's keys come out in the order
+    // they were sent (and numbers as sent), unless --sort-keys asks otherwise.
+    let path = sample("captures/form.http");
+    let out = leadcheck()
+        .args(["fmt", "--compact", &path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let first = text(&out.stdout).lines().next().unwrap().to_string();
+    assert_eq!(
+        first,
+        r#"{"trigger":"new","lead_id":600001,"lead_type":"Web Form","lead_status":"Unique","date_created":"2016-02-01T14:09:01Z","quote_value":null,"lead_score":50,"spam":false,"duplicate":false,"form_name":"Contact Us","zip":"02134","additional_fields":{"Name:":"John Doe","Email Address*":"hello@whatconverts.com"}}"#
+    );
+    let out = leadcheck()
+        .args(["fmt", "--compact", "--input-format", "form", "-"])
+        .write_stdin("z=1&quote_value=12.50&a[y]=2&a[x]=3&a[]=4\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out.stdout),
+        "{\"z\":\"1\",\"quote_value\":12.50,\"a\":{\"y\":\"2\",\"x\":\"3\",\"0\":\"4\"}}\n"
+    );
+    let out = leadcheck()
+        .args([
+            "fmt",
+            "--compact",
+            "--sort-keys",
+            "--input-format",
+            "form",
+            "-",
+        ])
+        .write_stdin("z=1&a[y]=2&a[x]=3\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out.stdout),
+        "{\"a\":{\"x\":\"3\",\"y\":\"2\"},\"z\":\"1\"}\n"
+    );
+}

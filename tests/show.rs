@@ -336,3 +336,29 @@ fn every_sample_gets_a_card_or_a_report() {
         .unwrap();
     assert_eq!(text(&table.stdout).lines().count(), expected.len() + 1);
 }
+
+#[test]
+fn nothing_from_a_payload_controls_the_terminal() {
+    // An OSC title change ended by BEL, a CR, a colour, a bidi override: in the card, the
+    // table and stats, all written visibly (\u{1b}…), none raw.
+    let payload = r#"{"lead_id": 1, "lead_type": "Chat", "contact_name": "\u001b]0;pwned\u0007Jo\rX", "lead_source": "\u001b[31mred\u202e", "additional_fields": {"\u001b[2JName": "\u009b2J"}}"#;
+    for args in [
+        &["show", "-"][..],
+        &["show", "--table", "-"],
+        &["stats", "-"],
+    ] {
+        let out = leadcheck()
+            .args(args)
+            .write_stdin(format!("{payload}\n"))
+            .output()
+            .unwrap();
+        let stdout = text(&out.stdout);
+        assert!(out.status.code().is_some(), "{args:?}");
+        for c in stdout.chars() {
+            let acts = c.is_control() && c != '\n'
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            assert!(!acts, "{args:?}: {c:?} in {stdout}");
+        }
+        assert!(stdout.contains("\\u{1b}"), "{args:?}: {stdout}");
+    }
+}

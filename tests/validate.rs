@@ -412,21 +412,60 @@ fn custom_schema_and_uncompilable_schema() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "remote refs are never fetched");
-    std::fs::write(&schema, "{\n  \"type\": \n").unwrap();
-    let out = leadcheck()
-        .args([
-            "validate",
-            "--schema",
-            schema.to_str().unwrap(),
-            &sample("chat-in-progress.json"),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
     assert!(
-        text(&out.stderr).contains("s.json:3:0: schema is not valid JSON")
-            || text(&out.stderr).contains("schema is not valid JSON")
+        stderr.contains(
+            "s.json: cannot resolve $ref \"https://example.com/elsewhere.json\": leadcheck never \
+             fetches schemas (from the network or from files); a schema may refer only to the \
+             bundled ones, by their $id (https://leadcheck.dev/schemas/common-lead.schema.json \
+             or https://leadcheck.dev/schemas/<type>-lead.schema.json, <type> one of chat, \
+             phone-call, web-form, transaction, text-message, email, event, appointment, other)"
+        ),
+        "{stderr}"
     );
+    assert!(!stderr.contains("resolve-http"), "{stderr}");
+
+    // Broken JSON: 1-based line and character column, on the character in error, as for
+    // records (serde_json counts bytes, and column 0 at the end of a line).
+    let schema_arg = schema.to_str().unwrap();
+    for (text_of_schema, position, message) in [
+        // Truncated: at the end of the last line that has text.
+        (
+            "{\n  \"type\": \n",
+            "2:11",
+            "truncated: EOF while parsing a value",
+        ),
+        // After a non-ASCII character: columns count characters, not bytes.
+        (
+            "{\n  \"t\u{e9}\": \"\u{e9}\" x\n}",
+            "2:13",
+            "expected `,` or `}`",
+        ),
+        ("x", "1:1", "expected a JSON value"),
+    ] {
+        std::fs::write(&schema, text_of_schema).unwrap();
+        let out = leadcheck()
+            .args(["validate", "--schema", schema_arg])
+            .arg(sample("chat-in-progress.json"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "leadcheck: error: {schema_arg}:{position}: schema is not valid JSON: {message}\n"
+            )
+        );
+        // The record reader puts the same text's error at the same place.
+        let out = leadcheck()
+            .args(["validate", "--format", "json", schema_arg])
+            .output()
+            .unwrap();
+        let record = &json_lines(&out.stdout)[0];
+        let (line, column) = position.split_once(':').unwrap();
+        assert_eq!(record["errors"][0]["line"].to_string(), line);
+        assert_eq!(record["errors"][0]["column"].to_string(), column);
+    }
 }
 
 #[test]

@@ -27,8 +27,9 @@ use crate::render::{self, Streams};
 struct Side {
     name: String,
     records: u64,
-    /// The first record while it is the only one (then `states` is empty).
-    first: Option<(Value, Origin)>,
+    /// The first record while it is the only one (then `states` is empty), with the number
+    /// literals its value does not hold exactly.
+    first: Option<(Value, Origin, diff::Literals)>,
     states: States,
     /// Records of a capture without a lead_id (not compared).
     without_id: Vec<Origin>,
@@ -70,17 +71,29 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         return Ok(Outcome::Found);
     }
     if old.records == 1 && new.records == 1 {
-        let (Some((old_value, _)), Some((new_value, new_origin))) = (&old.first, &new.first) else {
+        let (Some((old_value, _, old_literals)), Some((new_value, new_origin, new_literals))) =
+            (&old.first, &new.first)
+        else {
             unreachable!("a side with one record keeps it");
         };
         let overlaid;
-        let compared = if !literal && leads::is_update(new_value) {
-            overlaid = leads::overlay(old_value, new_value);
-            &overlaid
+        let (compared, compared_literals) = if !literal && leads::is_update(new_value) {
+            overlaid = (
+                leads::overlay(old_value, new_value),
+                diff::Literals::overlay(old_literals, new_literals, new_value),
+            );
+            (&overlaid.0, &overlaid.1)
         } else {
-            new_value
+            (new_value, new_literals)
         };
-        let found = diff::diff(old_value, compared, &options);
+        // Numbers compared exactly as the two records wrote them.
+        let found = diff::diff_exact(
+            old_value,
+            old_literals,
+            compared,
+            compared_literals,
+            &options,
+        );
         if !args.quiet {
             write_direct(args.format, &found, new_origin, s)?;
         }
@@ -102,7 +115,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     }
     // A side with a lone record is a capture of one lead, then.
     for side in [&mut old, &mut new] {
-        if let Some((value, origin)) = side.first.take() {
+        if let Some((value, origin, _)) = side.first.take() {
             side.add(value, origin, literal);
         }
     }
@@ -299,10 +312,11 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
                 // The first record is kept as it is until a second one shows the input is
                 // a capture: a payload is never held twice.
                 if side.records == 1 {
-                    side.first = Some((record.value, record.origin));
+                    let literals = diff::Literals::of(&record.text);
+                    side.first = Some((record.value, record.origin, literals));
                     return Ok(());
                 }
-                if let Some((value, origin)) = side.first.take() {
+                if let Some((value, origin, _)) = side.first.take() {
                     side.add(value, origin, literal);
                 }
                 side.add(record.value, record.origin, literal);

@@ -7,7 +7,7 @@
 use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
-use leadcheck::check::{self, Checked, Detail, Tally};
+use leadcheck::check::{self, Checked, Detail, Status, Tally};
 use leadcheck::input::InputError;
 use leadcheck::record::Item;
 use leadcheck::redact::Redactor;
@@ -51,6 +51,7 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         progress: Progress::new(
             s.progress && !quiet,
             inputs.iter().map(|i| i.size).collect(),
+            s.width,
         ),
         clock: Instant::now(),
         last: Instant::now(),
@@ -80,7 +81,7 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             run.event(s, event)
         })?;
     }
-    run.progress.finish();
+    run.progress.finish(s.err)?;
     run.close_report();
     if !quiet {
         match run.format {
@@ -132,8 +133,8 @@ impl Run {
         if self.quiet {
             return Ok(());
         }
-        self.progress
-            .suspend(|| render::text::write_input_error(s.err, s.err_palette, e))?;
+        self.progress.hide(s.err)?;
+        render::text::write_input_error(s.err, s.err_palette, e)?;
         if self.format == ValidateFormat::Github {
             render::github::write_input_error(s.out, e)?;
         }
@@ -167,14 +168,19 @@ impl Run {
             Event::Item(checked) => {
                 let checked = checked?;
                 self.tally.add(checked.status());
-                self.progress.record(checked.origin.offset);
+                self.progress.record(checked.origin.offset, s.err)?;
                 if self.quiet {
                     return Ok(());
                 }
                 match self.format {
-                    ValidateFormat::Text => self
-                        .progress
-                        .suspend(|| render::text::write_checked(s.out, s.out_palette, &checked))?,
+                    ValidateFormat::Text => {
+                        // Only what prints clears the bar (it is drawn again at its next
+                        // update, not at once).
+                        if checked.status() != Status::Valid {
+                            self.progress.hide(s.err)?;
+                        }
+                        render::text::write_checked(s.out, s.out_palette, &checked)?
+                    }
                     ValidateFormat::Json => render::json::write_checked(s.out, &checked)?,
                     ValidateFormat::Github => render::github::write_checked(s.out, &checked)?,
                     ValidateFormat::Junit | ValidateFormat::Sarif => {

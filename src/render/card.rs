@@ -22,13 +22,16 @@ use leadcheck::check::{Checked, Status};
 
 use super::Palette;
 use super::json::ErrorJson;
+use super::term::{self, escape_control, escape_control_keep_newlines};
 
 /// Labels are padded to the longest label of the card, within these bounds (a longer one
 /// pushes its value along).
 const LABEL_MIN: usize = 10;
 const LABEL_MAX: usize = 22;
 
-/// Writes one card, followed by a blank line. `width` is the line width to wrap values in.
+/// Writes one card, followed by a blank line. `width` is the line width to wrap values in,
+/// in terminal columns. Text from the payload and the input's name is escaped
+/// ([`term::escape_control`]); values keep their line breaks.
 pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) -> io::Result<()> {
     let o = &card.origin;
     let lead = match &card.lead_id {
@@ -58,13 +61,18 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
         }
     }
     for w in &card.warnings {
-        writeln!(out, "  {}", p.warn(&format!("warning: {w}")))?;
+        writeln!(
+            out,
+            "  {}",
+            p.warn(&format!("warning: {}", escape_control(w)))
+        )?;
     }
+    // Labels are submitted field names (additional_fields), so they are escaped too.
     let label_width = card
         .sections
         .iter()
         .flat_map(|s| &s.fields)
-        .map(|f| f.label.chars().count())
+        .map(|f| term::width(&escape_control(&f.label)))
         .filter(|&n| n <= LABEL_MAX)
         .max()
         .unwrap_or(0)
@@ -72,15 +80,14 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
     for section in &card.sections {
         writeln!(out, "{}", p.heading(section.title))?;
         for field in &section.fields {
-            let label = &field.label;
-            let pad = (label_width + 2)
-                .saturating_sub(label.chars().count())
-                .max(2);
+            let label = escape_control(&field.label);
+            let pad = (label_width + 2).saturating_sub(term::width(&label)).max(2);
             let value = field.text();
+            let value = escape_control_keep_newlines(&value);
             let avail = width.saturating_sub(4 + label_width).max(20);
             let mut lines = wrap(&value, avail);
             if let Some(w) = &field.warning {
-                let note = p.warn(&format!("(warning: {w})"));
+                let note = p.warn(&format!("(warning: {})", escape_control(w)));
                 match lines.last_mut() {
                     Some(last) => {
                         last.push_str("  ");
@@ -91,7 +98,7 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
             }
             for (i, line) in lines.iter().enumerate() {
                 if i == 0 {
-                    writeln!(out, "  {}{}{line}", p.dim(label), " ".repeat(pad))?;
+                    writeln!(out, "  {}{}{line}", p.dim(&label), " ".repeat(pad))?;
                 } else {
                     let indent = " ".repeat(4 + label_width);
                     writeln!(out, "{indent}{line}")?;
@@ -102,39 +109,10 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
     writeln!(out)
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces where possible, and at
-/// the line breaks it holds.
+/// Splits `text` into lines of at most `width` terminal columns, at spaces where possible,
+/// and at the line breaks it holds (see [`term::wrap`]).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let paragraph = paragraph.trim_end_matches('\r');
-        let mut line = String::new();
-        let mut len = 0;
-        for word in paragraph.split(' ') {
-            let wlen = word.chars().count();
-            if len > 0 && len + 1 + wlen > width {
-                lines.push(std::mem::take(&mut line));
-                len = 0;
-            }
-            if len > 0 {
-                line.push(' ');
-                len += 1;
-            }
-            // A word longer than a line is cut.
-            let mut chars = word.chars().peekable();
-            while chars.peek().is_some() {
-                if len == width {
-                    lines.push(std::mem::take(&mut line));
-                    len = 0;
-                }
-                line.push(chars.next().unwrap_or(' '));
-                len += 1;
-            }
-        }
-        lines.push(line);
-    }
-    lines
+    term::wrap(text, width)
 }
 
 /// The JSON object of one card.
@@ -252,10 +230,10 @@ impl Table {
 /// Column widths: each column's widest cell (or header), then the widest columns narrowed
 /// one character at a time until the line fits (the free-text ones first).
 fn fit(rows: &[&Row], width: usize) -> Vec<usize> {
-    let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.chars().count()).collect();
+    let mut widths: Vec<usize> = COLUMNS.iter().map(|c| term::width(c)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(&row.cells) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(term::width(&truncate(cell, usize::MAX)));
         }
     }
     let gaps = Table::GAP.len() * (COLUMNS.len() - 1);
@@ -292,7 +270,7 @@ fn write_row(
     let last = widths.len() - 1;
     for (i, (cell, &w)) in row.cells.iter().zip(widths).enumerate() {
         let text = truncate(cell, w);
-        let pad = w - text.chars().count();
+        let pad = w.saturating_sub(term::width(&text));
         let styled = if header {
             p.heading(&text)
         } else if i == last && cell.starts_with("invalid") {
@@ -311,15 +289,11 @@ fn write_row(
     writeln!(out, "{}", line.trim_end())
 }
 
-/// `text` cut to `width` characters, with `…` marking the cut.
+/// `text` on one line, control characters escaped, cut to `width` terminal columns with `…`
+/// marking the cut. Line breaks and tabs become spaces.
 pub fn truncate(text: &str, width: usize) -> String {
     let text = text.replace(['\n', '\r', '\t'], " ");
-    if text.chars().count() <= width {
-        return text;
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    term::truncate(&escape_control(&text), width)
 }
 
 #[cfg(test)]
@@ -342,6 +316,154 @@ mod tests {
         let widths = fit(&[&row], 80);
         assert!(widths.iter().sum::<usize>() + 14 <= 80, "{widths:?}");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    fn card_of(name: &str, text: &str) -> Card {
+        use leadcheck::reader::Reader;
+        use leadcheck::record::Item;
+        let schema = leadcheck::schema::Schema::bundled().unwrap();
+        let Some(Ok(Item::Record(r))) = Reader::new(name.into(), text.as_bytes()).next() else {
+            panic!("not a record")
+        };
+        let checked = leadcheck::check::check(&schema, &r, &leadcheck::check::Options::default());
+        leadcheck::card::card(&checked, &r.value, &r.text)
+    }
+
+    fn rendered(card: &Card, width: usize) -> String {
+        let mut out = Vec::new();
+        write_card(&mut out, Palette::PLAIN, card, width).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn nothing_from_a_payload_reaches_the_terminal_raw() {
+        let card = card_of(
+            "evil\u{1b}[2J\nname.json",
+            r#"{"lead_id": 1, "lead_type": "Chat", "contact_name": "\u001b]0;pwned\u0007Jo\rX\u009b2J",
+                "lead_status": "\u001b[31mUnique",
+                "additional_fields": {"\u001b[1mBold\u202e": "a\r\nb\u0008c"}}"#,
+        );
+        let text = rendered(&card, 100);
+        for c in text.chars() {
+            assert!(c == '\n' || !term::is_unsafe(c), "{c:?} in {text}");
+        }
+        assert!(
+            text.starts_with("evil\\u{1b}[2J\\u{a}name.json:1:1: lead 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\\u{1b}]0;pwned\\u{7}Jo\\u{d}X\\u{9b}2J"),
+            "{text}"
+        );
+        // The violation quotes the value escaped, the label is escaped, and a multi-line
+        // value keeps its line break (CRLF shown as one).
+        assert!(
+            text.contains("found string \"\\u001b[31mUnique\""),
+            "{text}"
+        );
+        assert!(text.contains("\\u{1b}[1mBold\\u{202e}"), "{text}");
+        assert!(text.contains("a\n"), "{text}");
+        assert!(text.contains("b\\u{8}c"), "{text}");
+    }
+
+    #[test]
+    fn labels_and_values_line_up_in_columns_with_wide_text() {
+        let card = card_of(
+            "t",
+            r#"{"lead_id": 1, "lead_type": "Chat",
+                "additional_fields": {"名前": "山田太郎", "Zoe\u0301": "x", "👩‍👩‍👧": "y", "plain": "z"}}"#,
+        );
+        let text = rendered(&card, 100);
+        // Every value of the submitted section starts in the same column.
+        let starts: Vec<usize> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("submitted"))
+            .skip(1)
+            .take(4)
+            .map(|l| {
+                let value = l.trim_end().rsplit(' ').next().unwrap();
+                term::width(&l[..l.len() - value.len()])
+            })
+            .collect();
+        assert_eq!(starts.len(), 4, "{text}");
+        assert!(starts.iter().all(|&s| s == starts[0]), "{starts:?}\n{text}");
+        // A long CJK value wraps within the width, in columns.
+        let long = "日本語".repeat(30);
+        let card = card_of(
+            "t",
+            &format!(r#"{{"lead_id": 1, "lead_type": "Chat", "contact_name": "{long}"}}"#),
+        );
+        for line in rendered(&card, 60).lines() {
+            assert!(term::width(line) <= 60, "{line}");
+        }
+    }
+
+    #[test]
+    fn table_columns_line_up_with_wide_text() {
+        let mut out = Vec::new();
+        let mut table = Table::new(100, false);
+        for contact in [
+            "山田太郎",
+            "Zoe\u{301} Dupont",
+            "👩‍👩‍👧 family",
+            "\u{1b}]0;x\u{7}",
+        ] {
+            let row = Row {
+                cells: [
+                    "2016-02-01T14:09:01Z",
+                    "1",
+                    "Chat",
+                    "",
+                    "new",
+                    "g / c",
+                    contact,
+                    "valid",
+                ]
+                .map(String::from)
+                .to_vec(),
+            };
+            table.push(&mut out, Palette::PLAIN, row).unwrap();
+        }
+        table.flush(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        // The verdict column starts at the same display column on every line.
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|l| {
+                let i = l.rfind("  ").unwrap() + 2;
+                term::width(&l[..i])
+            })
+            .collect();
+        assert!(
+            columns.iter().all(|&c| c == columns[0]),
+            "{columns:?}\n{text}"
+        );
+        // Narrow: cut by columns, never wider than the line.
+        let mut out = Vec::new();
+        let mut table = Table::new(60, false);
+        let row = Row {
+            cells: [
+                "2016-02-01T14:09:01Z",
+                "1",
+                "Chat",
+                "",
+                "new",
+                "g / c",
+                &"山田".repeat(20),
+                "valid",
+            ]
+            .map(String::from)
+            .to_vec(),
+        };
+        table.push(&mut out, Palette::PLAIN, row).unwrap();
+        table.flush(&mut out).unwrap();
+        for line in String::from_utf8(out).unwrap().lines() {
+            assert!(term::width(line) <= 60, "{line}");
+        }
     }
 
     #[test]

@@ -13,9 +13,16 @@
 //! attributes are written as character references (so they survive attribute
 //! normalisation), and the few characters XML 1.0 cannot carry at all (control characters,
 //! U+FFFE, U+FFFF) are written as `\uXXXX`.
+//!
+//! The escaping is leadcheck's own rather than quick-xml's: quick-xml's `escape` functions
+//! replace only the markup characters (`<`, `>`, `&`, quotes), so a CR would be read back as
+//! LF, a line break or tab in an attribute would be normalised to a space, and a control
+//! character would make the document ill-formed (the tests below and tests/ci_formats.rs
+//! check all three). quick-junit does not fit either: it writes attributes on
+//! `<testsuites>` and leaves out `package` and `id`, which JUnit.xsd rejects.
 
 use std::io::{self, Write};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -67,26 +74,13 @@ pub fn escape_attr(s: &str) -> String {
     escape(s, true)
 }
 
-/// A `YYYY-MM-DDTHH:MM:SS` timestamp in UTC (JUnit.xsd allows no zone designator).
+/// A `YYYY-MM-DDTHH:MM:SS` timestamp in UTC (JUnit.xsd allows no zone designator), to the
+/// second (fractions dropped). A time jiff cannot represent is written as the Unix epoch.
 pub fn timestamp(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    jiff::Timestamp::try_from(t)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string()
 }
 
 fn seconds(d: Duration) -> String {
@@ -227,11 +221,17 @@ mod tests {
 
     #[test]
     fn timestamps_are_utc_without_zone() {
+        use std::time::UNIX_EPOCH;
         assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01T00:00:00");
         let t = UNIX_EPOCH + Duration::from_secs(1_454_335_741);
         assert_eq!(timestamp(t), "2016-02-01T14:09:01");
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(timestamp(leap), "2000-02-29T00:00:00");
+        // Fractions of a second are dropped, not rounded.
+        let t = UNIX_EPOCH + Duration::from_millis(1_454_335_741_999);
+        assert_eq!(timestamp(t), "2016-02-01T14:09:01");
+        let late = UNIX_EPOCH + Duration::from_secs(4_102_444_799);
+        assert_eq!(timestamp(late), "2099-12-31T23:59:59");
     }
 
     #[test]

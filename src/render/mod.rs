@@ -15,6 +15,7 @@ pub mod pretty;
 pub mod progress;
 pub mod sarif;
 pub mod stats;
+pub mod term;
 pub mod text;
 
 use std::borrow::Cow;
@@ -96,33 +97,14 @@ pub fn location(input: &str, at: Option<LineCol>) -> String {
 /// Text from an input (a value, a key, a file name) made safe for a terminal and for
 /// line-oriented formats: control characters (C0, DEL, C1) and the characters that reorder
 /// text (bidi overrides and isolates) are written as `\u{…}` escapes, so they show instead
-/// of acting. Everything else, non-ASCII included, is kept.
+/// of acting. Everything else, non-ASCII included, is kept. (See [`term::escape_control`].)
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_keeping(text, false)
+    term::escape_control(text)
 }
 
 /// [`escape`], but line breaks are kept (for text laid out over several lines).
 pub fn escape_lines(text: &str) -> Cow<'_, str> {
-    escape_keeping(text, true)
-}
-
-fn escape_keeping(text: &str, newlines: bool) -> Cow<'_, str> {
-    let acts = |c: char| {
-        (c.is_control() && !(newlines && c == '\n'))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(acts) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if acts(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    term::escape_control_keep_newlines(text)
 }
 
 /// Styles for one output stream; all of them are no-ops when the stream gets no colour.

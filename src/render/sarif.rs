@@ -61,16 +61,17 @@ pub fn uri(name: &str) -> Option<String> {
     } else if std::path::Path::new(name).is_absolute() {
         out.push_str("file:///");
     }
-    for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            b => out.push_str(&format!("%{b:02X}")),
-        }
-    }
+    out.extend(percent_encoding::utf8_percent_encode(&path, URI_ESCAPED));
     Some(out)
 }
+
+/// What [`uri`] percent-encodes: everything but RFC 3986's unreserved characters and `/`.
+const URI_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
 /// A `location` object: the input and, when known, the line and column.
 fn location(input: &str, at: Option<LineCol>) -> Value {

@@ -10,7 +10,10 @@ use std::io::{self, Write};
 use leadcheck::stats::{GROUPS, Stats};
 
 use super::Palette;
+use super::term::{self, escape_control};
 
+/// The text summary. Values and field names come from payloads: they are escaped
+/// ([`term::escape_control`]) and padded by display width.
 pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> {
     let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(
@@ -24,7 +27,12 @@ pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> 
     )?;
     writeln!(out, "distinct lead ids: {}", s.distinct_lead_ids)?;
     if let (Some(first), Some(last)) = (&s.first_created, &s.last_created) {
-        writeln!(out, "date_created: {first} to {last}")?;
+        writeln!(
+            out,
+            "date_created: {} to {}",
+            escape_control(first),
+            escape_control(last)
+        )?;
     }
     for group in GROUPS {
         let Some(counts) = s.by.get(group) else {
@@ -34,14 +42,17 @@ pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> 
         writeln!(out, "{}", p.heading(group))?;
         let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
         sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let sorted: Vec<_> = sorted
+            .into_iter()
+            .map(|(k, n)| (escape_control(k), n))
+            .collect();
         let width = sorted
             .iter()
-            .map(|(k, _)| k.chars().count())
+            .map(|(k, _)| term::width(k))
             .max()
             .unwrap_or(0);
         for (value, n) in sorted {
-            let pad = width - value.chars().count();
-            writeln!(out, "  {value}{}  {n:>5}", " ".repeat(pad))?;
+            writeln!(out, "  {}  {n:>5}", term::pad(&value, width))?;
         }
     }
     if !s.fields.is_empty() {
@@ -57,10 +68,11 @@ pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> 
         let width = s
             .fields
             .keys()
-            .map(|k| k.chars().count())
+            .map(|k| term::width(&escape_control(k)))
             .max()
             .unwrap_or(0);
         for (name, f) in &s.fields {
+            let name = escape_control(name);
             let share = (f.present * 100 + s.objects / 2)
                 .checked_div(s.objects)
                 .unwrap_or(0);
@@ -80,11 +92,10 @@ pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> 
             } else {
                 types
             };
-            let pad = width - name.chars().count();
             writeln!(
                 out,
-                "  {name}{}  {:>5}  {share:>3}%  {types}",
-                " ".repeat(pad),
+                "  {}  {:>5}  {share:>3}%  {types}",
+                term::pad(&name, width),
                 f.present
             )?;
         }
@@ -95,4 +106,64 @@ pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> 
 pub fn write_json(out: &mut dyn Write, s: &Stats) -> io::Result<()> {
     serde_json::to_writer(&mut *out, s)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_text_is_escaped_and_columns_line_up() {
+        let mut s = Stats::new();
+        s.records = 3;
+        s.objects = 3;
+        s.first_created = Some("2016-02-01T10:00:00Z".into());
+        s.last_created = Some("2016-02-01T10:00:00Z\u{1b}]0;x\u{7}".into());
+        let mut sources = std::collections::BTreeMap::new();
+        for (value, n) in [
+            ("google / cpc", 2),
+            ("山田 / 日本", 1),
+            ("\u{1b}[2Jevil", 1),
+        ] {
+            sources.insert(value.to_string(), n);
+        }
+        s.by.insert("source / medium", sources);
+        for name in ["lead_id", "名前", "e\u{301}\u{1b}[1m"] {
+            let mut f = leadcheck::stats::FieldStats {
+                present: 1,
+                ..Default::default()
+            };
+            f.types.insert("string", 1);
+            s.fields.insert(name.to_string(), f);
+        }
+        let mut out = Vec::new();
+        write_text(&mut out, Palette::PLAIN, &s).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains(['\u{1b}', '\u{7}']), "{text}");
+        assert!(
+            text.contains("to 2016-02-01T10:00:00Z\\u{1b}]0;x\\u{7}\n"),
+            "{text}"
+        );
+        assert!(text.contains("  \\u{1b}[2Jevil"), "{text}");
+        // The counts (and the field shares) end in the same column whatever the script.
+        let block = |start: &str| -> Vec<usize> {
+            text.lines()
+                .skip_while(|l| !l.starts_with(start))
+                .skip(1)
+                .take_while(|l| !l.is_empty())
+                .map(|l| {
+                    let end = l.find("  1").or_else(|| l.find("  2")).unwrap() + 2;
+                    term::width(&l[..end])
+                })
+                .collect()
+        };
+        for start in ["source / medium", "fields"] {
+            let columns = block(start);
+            assert_eq!(columns.len(), 3, "{start}\n{text}");
+            assert!(
+                columns.iter().all(|&c| c == columns[0]),
+                "{columns:?}\n{text}"
+            );
+        }
+    }
 }

@@ -23,15 +23,16 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus/NAME` when it exists (tests that need it skip, saying so, otherwise).
-pub fn corpus(name: &str) -> Option<PathBuf> {
-    let dir = root().join("../shared/corpus").join(name);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
+/// `tests/data/NAME`: third-party test data kept in the repository (see
+/// tests/data/README.md). Panics when it is missing: a test never skips for lack of data.
+pub fn corpus(name: &str) -> PathBuf {
+    let path = root().join("tests/data").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: the test data lives in the repository (tests/data/README.md)",
+        path.display()
+    );
+    path
 }
 
 /// Output as UTF-8 text.
