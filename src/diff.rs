@@ -40,7 +40,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
-use serde_json::{Map, Number, Value, json};
+use serde_json::{Map, Number, Value};
 
 use crate::position::escape_token;
 
@@ -70,6 +70,64 @@ pub struct Change {
     /// Where the change applies when the changes before it have been applied to OLD.
     #[serde(skip)]
     pub path: String,
+    /// A number as its record wrote it, when `old` (`new`) holds only the nearest f64 of
+    /// it (see "Exact numbers").
+    #[serde(skip)]
+    pub old_text: Option<String>,
+    #[serde(skip)]
+    pub new_text: Option<String>,
+}
+
+impl Change {
+    /// The value in OLD, exactly as written.
+    pub fn old_shown(&self) -> Option<Shown<'_>> {
+        shown(&self.old, &self.old_text)
+    }
+
+    /// The value in NEW, exactly as written.
+    pub fn new_shown(&self) -> Option<Shown<'_>> {
+        shown(&self.new, &self.new_text)
+    }
+}
+
+fn shown<'a>(value: &'a Option<Value>, text: &'a Option<String>) -> Option<Shown<'a>> {
+    match (value, text) {
+        (_, Some(text)) => Some(Shown::Literal(text)),
+        (Some(value), None) => Some(Shown::Value(value)),
+        (None, None) => None,
+    }
+}
+
+/// A value of a change as it is to be written: a `Value`, or a number's literal text (a
+/// number no f64 holds exactly), which serialises as that number, digit for digit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shown<'a> {
+    Value(&'a Value),
+    Literal(&'a str),
+}
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Shown::Value(v) => v.serialize(s),
+            Shown::Literal(text) => {
+                match serde_json::value::RawValue::from_string(text.to_string()) {
+                    Ok(raw) => raw.serialize(s),
+                    Err(_) => s.serialize_str(text),
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Shown<'_> {
+    /// Compact JSON.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Value(v) => write!(f, "{v}"),
+            Shown::Literal(text) => f.write_str(text),
+        }
+    }
 }
 
 /// Two arrays that were compared index by index because aligning them would have exceeded
@@ -300,26 +358,6 @@ impl Literals {
     fn any_under(&self, pointer: &str) -> bool {
         !self.by_pointer.is_empty() && self.under(pointer).next().is_some()
     }
-
-    /// The literals of [`crate::leads::overlay`]`(base, update)`: the update's for its
-    /// top-level fields, the base's for the others.
-    pub fn overlay(base: &Literals, update: &Literals, update_value: &Value) -> Literals {
-        let replaced = |p: &str| {
-            let first = p[1..].split('/').next().unwrap_or_default();
-            let key = first.replace("~1", "/").replace("~0", "~");
-            update_value.get(&key).is_some()
-        };
-        let mut merged = Literals::default();
-        for (p, v) in &base.by_pointer {
-            if !replaced(p) {
-                merged.by_pointer.insert(p.clone(), v.clone());
-                merged.written.insert(p.clone(), base.written[p].clone());
-            }
-        }
-        merged.by_pointer.extend(update.by_pointer.clone());
-        merged.written.extend(update.written.clone());
-        merged
-    }
 }
 
 /// The exact decimal value of a JSON number literal, in one spelling: sign, significant
@@ -464,23 +502,34 @@ fn child(pointer: &str, token: &str) -> String {
 
 impl Walker<'_> {
     /// Records a change unless it is ignored; says whether it was recorded.
+    /// Records a change; `old` and `new` come with their pointers in OLD and NEW (where
+    /// their literals are looked up). False when the change is ignored.
     fn emit(
         &mut self,
         kind: Kind,
         pointer: String,
         path: String,
-        old: Option<&Value>,
-        new: Option<&Value>,
+        old: Option<(&Value, &str)>,
+        new: Option<(&Value, &str)>,
     ) -> bool {
         if self.options.ignore.matches(&pointer) {
             return false;
         }
+        let text = |side: usize, at: Option<(&Value, &str)>| {
+            let (v, p) = at?;
+            v.is_number()
+                .then(|| self.literals[side].written(p).map(str::to_string))
+                .flatten()
+        };
+        let (old_text, new_text) = (text(OLD, old), text(NEW, new));
         self.out.changes.push(Change {
             pointer,
             kind,
-            old: old.cloned(),
-            new: new.cloned(),
+            old: old.map(|(v, _)| v.clone()),
+            new: new.map(|(v, _)| v.clone()),
             path,
+            old_text,
+            new_text,
         });
         true
     }
@@ -499,8 +548,8 @@ impl Walker<'_> {
                     Kind::Changed,
                     pointer.to_string(),
                     path.to_string(),
-                    Some(old),
-                    Some(new),
+                    Some((old, old_pointer)),
+                    Some((new, pointer)),
                 );
             }
         }
@@ -525,10 +574,11 @@ impl Walker<'_> {
             match (a.get(key), b.get(key)) {
                 (Some(x), Some(y)) => self.walk(x, y, &p, &child(old_pointer, key), &q),
                 (Some(x), None) => {
-                    self.emit(Kind::Removed, child(old_pointer, key), q, Some(x), None);
+                    let o = child(old_pointer, key);
+                    self.emit(Kind::Removed, o.clone(), q, Some((x, &o)), None);
                 }
                 (None, Some(y)) => {
-                    self.emit(Kind::Added, p, q, None, Some(y));
+                    self.emit(Kind::Added, p.clone(), q, None, Some((y, &p)));
                 }
                 (None, None) => {}
             }
@@ -551,14 +601,14 @@ impl Walker<'_> {
                 Step::Remove(i) => {
                     let p = child(old_pointer, &i.to_string());
                     let q = child(path, &at.to_string());
-                    if !self.emit(Kind::Removed, p, q, Some(&a[i]), None) {
+                    if !self.emit(Kind::Removed, p.clone(), q, Some((&a[i], &p)), None) {
                         at += 1; // ignored: the element stays
                     }
                 }
                 Step::Insert(j) => {
                     let p = child(pointer, &j.to_string());
                     let q = child(path, &at.to_string());
-                    if self.emit(Kind::Added, p, q, None, Some(&b[j])) {
+                    if self.emit(Kind::Added, p.clone(), q, None, Some((&b[j], &p))) {
                         at += 1;
                     }
                 }
@@ -899,22 +949,34 @@ fn pair_up(script: Vec<Step>, offset: usize) -> Vec<Step> {
 
 /// The changes as an RFC 6902 JSON Patch: applied in order to OLD, it gives NEW (less the
 /// ignored changes).
-pub fn patch(changes: &[Change]) -> Value {
-    Value::Array(
-        changes
-            .iter()
-            .map(|c| match c.kind {
-                Kind::Added => json!({"op": "add", "path": c.path, "value": c.new}),
-                Kind::Removed => json!({"op": "remove", "path": c.path}),
-                Kind::Changed => json!({"op": "replace", "path": c.path, "value": c.new}),
-            })
-            .collect(),
-    )
+pub fn patch(changes: &[Change]) -> Vec<PatchOp<'_>> {
+    changes
+        .iter()
+        .map(|c| PatchOp {
+            op: match c.kind {
+                Kind::Added => "add",
+                Kind::Removed => "remove",
+                Kind::Changed => "replace",
+            },
+            path: &c.path,
+            value: c.new_shown(),
+        })
+        .collect()
+}
+
+/// One operation of an RFC 6902 JSON Patch (numbers written exactly).
+#[derive(Debug, Clone, Serialize)]
+pub struct PatchOp<'a> {
+    pub op: &'static str,
+    pub path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Shown<'a>>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn d(old: Value, new: Value) -> Vec<String> {
         summary(&diff(&old, &new, &Options::default()))
@@ -1084,9 +1146,6 @@ mod tests {
         // Siblings that sort between a pointer and its children do not hide them.
         let l = Literals::of(br#"{"d-x": 1, "d": {"e": 100000000000000000000000000001}, "d0": 2}"#);
         assert!(l.any_under("/d") && !l.any_under("/d-x") && !l.any_under("/d0"));
-        let update: Value = serde_json::from_str(r#"{"d": 1}"#).unwrap();
-        let merged = Literals::overlay(&l, &Literals::default(), &update);
-        assert!(merged.is_empty());
         assert!(Literals::of(b"[1, 2.5, -0, 1e2]").is_empty());
     }
 
@@ -1239,7 +1298,7 @@ mod tests {
         let new = json!({"a": ["b", "n", "c", "e", "f"]});
         let diff = diff(&old, &new, &Options::default());
         assert_eq!(
-            patch(&diff.changes),
+            serde_json::to_value(patch(&diff.changes)).unwrap(),
             json!([
                 {"op": "remove", "path": "/a/0"},
                 {"op": "add", "path": "/a/1", "value": "n"},

@@ -7,16 +7,18 @@
 //! state the lead had; any other record is the whole lead and replaces it. `literal` turns
 //! the overlay off (every record is taken as it is).
 //!
-//! Memory: [`States`] keeps one value per distinct lead (its latest state), whatever the
-//! number of records.
+//! Memory: [`States`] keeps, per distinct lead, its latest state as JSON text (about the
+//! size of one of its records: a parsed `Value` takes about four times as much), whatever
+//! the number of records; it is parsed again only when the lead's next record comes.
+//! Numbers stay as written, so they are compared exactly ([`crate::diff::diff_exact`]).
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::diff::{self, Change, Diff, Fallback};
+use crate::diff::{self, Change, Diff, Fallback, Literals};
 use crate::record::Origin;
+use crate::tree::{self, Node, key_text};
 
 /// The key records are grouped by: the `lead_id` as text (a number's digits, a string's
 /// content), so `153928` and `"153928"` are the same lead.
@@ -33,17 +35,21 @@ pub fn is_update(record: &Value) -> bool {
     record.get("trigger").and_then(Value::as_str) == Some("update")
 }
 
-/// `update`'s top-level fields laid over `base` (both objects); otherwise `update` itself.
-pub fn overlay(base: &Value, update: &Value) -> Value {
-    match (base, update) {
-        (Value::Object(b), Value::Object(u)) => {
-            let mut merged = b.clone();
-            for (k, v) in u {
-                merged.insert(k.clone(), v.clone());
-            }
-            Value::Object(merged)
+/// `update`'s top-level fields laid over `base` (the JSON texts of two objects; otherwise
+/// `update` itself), numbers kept as written: `base`'s members that `update` does not
+/// have, then `update`'s.
+pub fn overlay_text(base: &[u8], update: &[u8]) -> Vec<u8> {
+    match (tree::parse(base), tree::parse(update)) {
+        (Node::Object(b), Node::Object(u)) => {
+            let replaced: HashSet<String> = u.iter().map(|(k, _)| key_text(k)).collect();
+            let mut members: Vec<_> = b
+                .into_iter()
+                .filter(|(k, _)| !replaced.contains(&key_text(k)))
+                .collect();
+            members.extend(u);
+            tree::to_compact(&Node::Object(members))
         }
-        _ => update.clone(),
+        _ => update.to_vec(),
     }
 }
 
@@ -52,7 +58,9 @@ pub fn overlay(base: &Value, update: &Value) -> Value {
 pub struct State {
     /// The `lead_id` value as it appeared.
     pub id: Value,
-    pub value: Value,
+    /// The lead's state as JSON text: its last whole record, with the `update`s after it
+    /// laid over it.
+    text: Vec<u8>,
     /// Only `update` payloads have been seen for this lead (so fields may be missing).
     pub partial: bool,
     /// Where the lead's last record is.
@@ -62,17 +70,14 @@ pub struct State {
 }
 
 impl State {
-    /// Moves to the state after `record` (see the module docs); returns the state before.
-    pub fn advance(&mut self, record: Value, origin: Origin, literal: bool) -> Value {
-        let next = if !literal && is_update(&record) {
-            overlay(&self.value, &record)
-        } else {
-            self.partial = false;
-            record
-        };
-        self.last = origin;
-        self.records += 1;
-        std::mem::replace(&mut self.value, next)
+    /// The state's JSON text.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// The state, parsed.
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.text).unwrap_or(Value::Null)
     }
 }
 
@@ -84,27 +89,35 @@ pub struct States {
 }
 
 impl States {
-    /// Takes one record into account; gives back the previous state of its lead (its
-    /// value before this record), or `None` for a lead seen for the first time. A record
-    /// without a `lead_id` is handed back as `Err`.
+    /// Takes one record (its value and its JSON text) into account; gives back the text of
+    /// its lead's previous state, or `None` for a lead seen for the first time. A record
+    /// without a `lead_id` is refused.
     pub fn add(
         &mut self,
-        record: Value,
+        value: &Value,
+        text: &[u8],
         origin: Origin,
         literal: bool,
-    ) -> Result<(&State, Option<Value>), Value> {
-        let Some(key) = lead_key(&record) else {
-            return Err(record);
-        };
+    ) -> Result<(&State, Option<Vec<u8>>), NoLeadId> {
+        let key = lead_key(value).ok_or(NoLeadId)?;
+        let update = !literal && is_update(value);
         if self.by_key.contains_key(&key) {
             let state = self.by_key.get_mut(&key).expect("the lead is known");
-            let before = state.advance(record, origin, literal);
+            let next = if update {
+                overlay_text(&state.text, text)
+            } else {
+                state.partial = false;
+                text.to_vec()
+            };
+            state.last = origin;
+            state.records += 1;
+            let before = std::mem::replace(&mut state.text, next);
             return Ok((&*state, Some(before)));
         }
         let state = State {
-            id: record["lead_id"].clone(),
-            partial: !literal && is_update(&record),
-            value: record,
+            id: value["lead_id"].clone(),
+            partial: update,
+            text: text.to_vec(),
             last: origin,
             records: 1,
         };
@@ -130,30 +143,26 @@ impl States {
     }
 }
 
+/// A record without a `lead_id`: it belongs to no lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoLeadId;
+
 /// How the leads of two inputs pair up.
 #[derive(Debug)]
 pub enum Pairing<'a> {
     OnlyOld(&'a State),
     OnlyNew(&'a State),
-    /// In both: the OLD state, the NEW state, and what NEW's state is to be compared as
-    /// (a partial NEW laid over OLD unless `literal`).
-    Both(&'a State, &'a State, Cow<'a, Value>),
+    /// In both: the OLD state and the NEW state.
+    Both(&'a State, &'a State),
 }
 
 /// Pairs the leads of OLD and NEW: OLD's leads in their order (each only in OLD, or in
 /// both), then the leads only in NEW, in NEW's order.
-pub fn pair<'a>(old: &'a States, new: &'a States, literal: bool) -> Vec<Pairing<'a>> {
+pub fn pair<'a>(old: &'a States, new: &'a States) -> Vec<Pairing<'a>> {
     let mut out = Vec::with_capacity(old.len().max(new.len()));
     for (key, o) in old.iter() {
         match new.get(key) {
-            Some(n) => {
-                let compared = if n.partial && !literal {
-                    Cow::Owned(overlay(&o.value, &n.value))
-                } else {
-                    Cow::Borrowed(&n.value)
-                };
-                out.push(Pairing::Both(o, n, compared));
-            }
+            Some(n) => out.push(Pairing::Both(o, n)),
             None => out.push(Pairing::OnlyOld(o)),
         }
     }
@@ -163,6 +172,29 @@ pub fn pair<'a>(old: &'a States, new: &'a States, literal: bool) -> Vec<Pairing<
         }
     }
     out
+}
+
+/// The changes from a lead's OLD state to its NEW one, numbers compared as written. A NEW
+/// state made of updates only is laid over OLD (unless `literal`).
+pub fn compare(old: &State, new: &State, literal: bool, options: &diff::Options) -> Diff {
+    let compared = if new.partial && !literal {
+        overlay_text(&old.text, &new.text)
+    } else {
+        new.text.clone()
+    };
+    diff_texts(&old.text, &compared, options)
+}
+
+/// The changes from one JSON text to another, numbers compared as written.
+pub fn diff_texts(old: &[u8], new: &[u8], options: &diff::Options) -> Diff {
+    let parse = |t: &[u8]| serde_json::from_slice::<Value>(t).unwrap_or(Value::Null);
+    diff::diff_exact(
+        &parse(old),
+        &Literals::of(old),
+        &parse(new),
+        &Literals::of(new),
+        options,
+    )
 }
 
 /// One record of a lead, as `history` shows it.
@@ -180,7 +212,8 @@ pub struct Version {
 }
 
 /// The leads of a capture and their versions, in order of first arrival. Only the latest
-/// state of each lead is kept whole; each version keeps its summary and its changes.
+/// state of each lead is kept whole (as text); each version keeps its summary and its
+/// changes.
 #[derive(Debug, Default)]
 pub struct History {
     states: States,
@@ -188,24 +221,25 @@ pub struct History {
 }
 
 impl History {
-    /// Takes one record into account. A record without a `lead_id` is handed back as `Err`.
+    /// Takes one record (its value and its JSON text) into account. A record without a
+    /// `lead_id` is refused.
     pub fn add(
         &mut self,
-        record: Value,
+        value: &Value,
+        text: &[u8],
         origin: Origin,
         options: &diff::Options,
         literal: bool,
-    ) -> Result<(), Value> {
-        let field = |name: &str| record.get(name).cloned();
+    ) -> Result<(), NoLeadId> {
+        let field = |name: &str| value.get(name).cloned();
         let (trigger, lead_state, last_updated) =
             (field("trigger"), field("lead_state"), field("last_updated"));
-        let key = lead_key(&record);
-        let (state, before) = self.states.add(record, origin.clone(), literal)?;
+        let key = lead_key(value).ok_or(NoLeadId)?;
+        let (state, before) = self.states.add(value, text, origin.clone(), literal)?;
         let found = match before {
-            Some(before) => diff::diff(&before, &state.value, options),
+            Some(before) => diff_texts(&before, state.text(), options),
             None => Diff::default(),
         };
-        let key = key.expect("a record with a lead_id");
         self.versions.entry(key).or_default().push(Version {
             origin,
             trigger,
@@ -254,10 +288,17 @@ mod tests {
         assert_eq!(lead_key(&json!({"lead_id": "7"})).as_deref(), Some("7"));
         assert_eq!(lead_key(&json!({"lead_id": null})), None);
         assert_eq!(lead_key(&json!([1])), None);
-        assert_eq!(
-            overlay(&json!({"a": 1, "b": 2}), &json!({"b": 3, "c": 4})),
-            json!({"a": 1, "b": 3, "c": 4})
-        );
+    }
+
+    fn add(
+        states: &mut States,
+        v: Value,
+        o: u64,
+        literal: bool,
+    ) -> Result<Option<Value>, NoLeadId> {
+        let text = serde_json::to_vec(&v).unwrap();
+        let (_, before) = states.add(&v, &text, origin(o), literal)?;
+        Ok(before.map(|t| serde_json::from_slice(&t).unwrap()))
     }
 
     #[test]
@@ -265,53 +306,63 @@ mod tests {
         let mut states = States::default();
         let full = json!({"lead_id": 1, "trigger": "new", "a": 1, "b": 1});
         let upd = json!({"lead_id": 1, "trigger": "update", "b": 2});
-        assert!(
-            states
-                .add(full.clone(), origin(1), false)
-                .unwrap()
-                .1
-                .is_none()
-        );
-        let (state, before) = states.add(upd.clone(), origin(2), false).unwrap();
+        assert!(add(&mut states, full.clone(), 1, false).unwrap().is_none());
+        let before = add(&mut states, upd.clone(), 2, false).unwrap();
         assert_eq!(before, Some(full.clone()));
+        let state = states.get("1").unwrap();
         assert_eq!(
-            state.value,
+            state.value(),
             json!({"lead_id": 1, "trigger": "update", "a": 1, "b": 2})
         );
         assert_eq!(state.records, 2);
         assert!(!state.partial);
-        assert!(states.add(json!({"x": 1}), origin(3), false).is_err());
+        assert_eq!(add(&mut states, json!({"x": 1}), 3, false), Err(NoLeadId));
         assert_eq!(states.len(), 1);
 
         let mut literal = States::default();
-        literal.add(full, origin(1), true).unwrap();
-        let (state, _) = literal.add(upd.clone(), origin(2), true).unwrap();
-        assert_eq!(state.value, upd);
+        add(&mut literal, full, 1, true).unwrap();
+        add(&mut literal, upd.clone(), 2, true).unwrap();
+        assert_eq!(literal.get("1").unwrap().value(), upd);
     }
 
     #[test]
-    fn pairing_lays_a_partial_new_over_old() {
+    fn the_overlay_of_texts_keeps_numbers_as_written() {
+        let merged = overlay_text(
+            br#"{"lead_id": 1, "quote_value": 100000000000000000000000000001, "a": 1.50}"#,
+            br#"{"lead_id": 1, "a": 2.50, "trigger": "update"}"#,
+        );
+        assert_eq!(
+            String::from_utf8(merged).unwrap(),
+            r#"{"quote_value":100000000000000000000000000001,"lead_id":1,"a":2.50,"trigger":"update"}"#
+        );
+        assert_eq!(overlay_text(b"[1]", b"{}"), b"{}");
+    }
+
+    #[test]
+    fn pairing_and_a_partial_new_laid_over_old() {
         let mut old = States::default();
         let mut new = States::default();
-        old.add(json!({"lead_id": 1, "a": 1, "b": 1}), origin(1), false)
-            .unwrap();
-        old.add(json!({"lead_id": 2}), origin(2), false).unwrap();
-        new.add(json!({"lead_id": 3}), origin(1), false).unwrap();
-        new.add(
+        add(&mut old, json!({"lead_id": 1, "a": 1, "b": 1}), 1, false).unwrap();
+        add(&mut old, json!({"lead_id": 2}), 2, false).unwrap();
+        add(&mut new, json!({"lead_id": 3}), 1, false).unwrap();
+        add(
+            &mut new,
             json!({"lead_id": 1, "trigger": "update", "b": 2}),
-            origin(2),
+            2,
             false,
         )
         .unwrap();
-        let pairs = pair(&old, &new, false);
+        let pairs = pair(&old, &new);
         assert_eq!(pairs.len(), 3);
         match &pairs[0] {
-            Pairing::Both(_, n, compared) => {
+            Pairing::Both(o, n) => {
                 assert!(n.partial);
-                assert_eq!(
-                    compared.as_ref(),
-                    &json!({"lead_id": 1, "trigger": "update", "a": 1, "b": 2})
-                );
+                let found = compare(o, n, false, &diff::Options::default());
+                let pointers: Vec<&str> =
+                    found.changes.iter().map(|c| c.pointer.as_str()).collect();
+                assert_eq!(pointers, ["/b", "/trigger"]);
+                let literal = compare(o, n, true, &diff::Options::default());
+                assert_eq!(literal.changes.len(), 3, "{:?}", literal.changes);
             }
             other => panic!("{other:?}"),
         }

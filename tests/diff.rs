@@ -205,7 +205,11 @@ fn patch_output_applies_to_old_and_gives_new() {
                 let patch: Value = serde_json::from_str(&stdout)
                     .unwrap_or_else(|e| panic!("{old_name} → {new_name}: {e}: {stdout}{stderr}"));
                 let expected = if !literal && leads::is_update(&new) {
-                    leads::overlay(&old, &new)
+                    let text = leads::overlay_text(
+                        &serde_json::to_vec(&old).unwrap(),
+                        &serde_json::to_vec(&new).unwrap(),
+                    );
+                    serde_json::from_slice(&text).unwrap()
                 } else {
                     new.clone()
                 };
@@ -239,7 +243,10 @@ fn patch_of_every_sample_pair_applies() {
     for old in &values {
         for new in &values {
             let found = diff::diff(old, new, &Options::default());
-            let patched = apply(old, &diff::patch(&found.changes));
+            let patched = apply(
+                old,
+                &serde_json::to_value(diff::patch(&found.changes)).unwrap(),
+            );
             assert!(diff::equal(&patched, new), "{old}\n→ {new}");
             assert_eq!(found.is_empty(), diff::equal(old, new));
         }
@@ -366,13 +373,19 @@ fn patch_of_generated_pairs_applies() {
         };
         for options in [&Options::default(), &tight] {
             let found = diff::diff(&old, &new, options);
-            let patched = apply(&old, &diff::patch(&found.changes));
+            let patched = apply(
+                &old,
+                &serde_json::to_value(diff::patch(&found.changes)).unwrap(),
+            );
             assert!(diff::equal(&patched, &new), "case {case}: {old} → {new}");
             assert_eq!(found.is_empty(), diff::equal(&old, &new), "case {case}");
         }
         // With ignored pointers, what the patch gives differs from NEW only there.
         let found = diff::diff(&old, &new, &ignoring);
-        let patched = apply(&old, &diff::patch(&found.changes));
+        let patched = apply(
+            &old,
+            &serde_json::to_value(diff::patch(&found.changes)).unwrap(),
+        );
         assert!(
             diff::diff(&patched, &new, &ignoring).is_empty(),
             "case {case}: {old} → {new}: {patched}"
@@ -680,8 +693,43 @@ fn numbers_beyond_an_f64_are_compared_as_written() {
     assert_eq!(changes.as_array().unwrap().len(), 1, "{changes}");
     assert_eq!(changes[0]["pointer"], "/n");
     assert_eq!(changes[0]["kind"], "changed");
+    // The JSON output writes the number digit for digit, not as the nearest f64.
+    assert!(
+        text(&out.stdout).contains(r#""old":100000000000000000000000000001"#),
+        "{}",
+        text(&out.stdout)
+    );
     // The same numbers spelled differently (1 and 1.0, and an exponent) are no change.
     leadcheck().args(["diff", &a, &c]).assert().code(0);
+    // Captures (a lead's states, held as text) and history compare them exactly too.
+    let capture = write(
+        "capture.jsonl",
+        "{\"lead_id\": 1, \"n\": 100000000000000000000000000001}\n{\"lead_id\": 2}\n",
+    );
+    let later = write(
+        "later.jsonl",
+        "{\"lead_id\": 2}\n{\"lead_id\": 1, \"n\": 100000000000000000000000000000}\n",
+    );
+    let out = leadcheck()
+        .args(["diff", &capture, &later])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("~ /n  100000000000000000000000000001 → 1e+29"),
+        "{}",
+        text(&out.stdout)
+    );
+    let both = write(
+        "both.jsonl",
+        "{\"lead_id\": 1, \"n\": 100000000000000000000000000001}\n{\"lead_id\": 1, \"n\": 100000000000000000000000000000}\n",
+    );
+    let out = leadcheck().args(["history", &both]).output().unwrap();
+    assert!(
+        text(&out.stdout).contains("~ /n  100000000000000000000000000001 → 1e+29"),
+        "{}",
+        text(&out.stdout)
+    );
     // An update laid over the payload keeps the exactness of both sides.
     let u = write(
         "u.json",

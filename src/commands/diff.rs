@@ -14,7 +14,7 @@ use leadcheck::check::Checked;
 use leadcheck::diff::{self, Change, Diff, Ignore, Kind, Options};
 use leadcheck::input::{Input, InputError};
 use leadcheck::leads::{self, Pairing, States};
-use leadcheck::record::{Item, Origin};
+use leadcheck::record::{Item, Origin, Record};
 use leadcheck::scan::{self, Event};
 use serde_json::Value;
 
@@ -27,9 +27,8 @@ use crate::render::{self, Streams};
 struct Side {
     name: String,
     records: u64,
-    /// The first record while it is the only one (then `states` is empty), with the number
-    /// literals its value does not hold exactly.
-    first: Option<(Value, Origin, diff::Literals)>,
+    /// The first record while it is the only one (then `states` is empty).
+    first: Option<Record>,
     states: States,
     /// Records of a capture without a lead_id (not compared).
     without_id: Vec<Origin>,
@@ -41,9 +40,13 @@ struct Side {
 
 impl Side {
     /// Takes a record of a capture into account.
-    fn add(&mut self, value: Value, origin: Origin, literal: bool) {
-        let at = origin.clone();
-        if self.states.add(value, origin, literal).is_err() {
+    fn add(&mut self, record: Record, literal: bool) {
+        let at = record.origin.clone();
+        if self
+            .states
+            .add(&record.value, &record.text, record.origin, literal)
+            .is_err()
+        {
             self.without_id.push(at);
         }
     }
@@ -71,31 +74,19 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         return Ok(Outcome::Found);
     }
     if old.records == 1 && new.records == 1 {
-        let (Some((old_value, _, old_literals)), Some((new_value, new_origin, new_literals))) =
-            (&old.first, &new.first)
-        else {
+        let (Some(o), Some(n)) = (&old.first, &new.first) else {
             unreachable!("a side with one record keeps it");
         };
-        let overlaid;
-        let (compared, compared_literals) = if !literal && leads::is_update(new_value) {
-            overlaid = (
-                leads::overlay(old_value, new_value),
-                diff::Literals::overlay(old_literals, new_literals, new_value),
-            );
-            (&overlaid.0, &overlaid.1)
+        // An update carries only what changed: it is laid over OLD (unless --literal).
+        let compared = if !literal && leads::is_update(&n.value) {
+            leads::overlay_text(&o.text, &n.text)
         } else {
-            (new_value, new_literals)
+            n.text.clone()
         };
         // Numbers compared exactly as the two records wrote them.
-        let found = diff::diff_exact(
-            old_value,
-            old_literals,
-            compared,
-            compared_literals,
-            &options,
-        );
+        let found = leads::diff_texts(&o.text, &compared, &options);
         if !args.quiet {
-            write_direct(args.format, &found, new_origin, s)?;
+            write_direct(args.format, &found, &n.origin, s)?;
         }
         return Ok(if found.is_empty() {
             Outcome::Ok
@@ -115,8 +106,8 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     }
     // A side with a lone record is a capture of one lead, then.
     for side in [&mut old, &mut new] {
-        if let Some((value, origin, _)) = side.first.take() {
-            side.add(value, origin, literal);
+        if let Some(record) = side.first.take() {
+            side.add(record, literal);
         }
     }
     if !args.quiet {
@@ -130,7 +121,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
             )?;
         }
     }
-    let pairs = leads::pair(&old.states, &new.states, literal);
+    let pairs = leads::pair(&old.states, &new.states);
     let mut differ = false;
     let mut json: Vec<(Value, Change)> = Vec::new();
     let mut counts = DiffCounts::default();
@@ -158,9 +149,9 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     _ => out::write_lead_only(s.out, s.out_palette, state, true)?,
                 }
             }
-            Pairing::Both(o, n, compared) => {
+            Pairing::Both(o, n) => {
                 counts.both += 1;
-                let found = diff::diff(&o.value, compared, &options);
+                let found = leads::compare(o, n, literal, &options);
                 if found.is_empty() {
                     continue;
                 }
@@ -216,8 +207,8 @@ fn is_stdin(path: &Path) -> bool {
 /// A lead only on one side, as one change of the whole lead.
 fn whole(kind: Kind, state: &leads::State) -> Change {
     let (old, new) = match kind {
-        Kind::Removed => (Some(state.value.clone()), None),
-        _ => (None, Some(state.value.clone())),
+        Kind::Removed => (Some(state.value()), None),
+        _ => (None, Some(state.value())),
     };
     Change {
         pointer: String::new(),
@@ -225,6 +216,8 @@ fn whole(kind: Kind, state: &leads::State) -> Change {
         old,
         new,
         path: String::new(),
+        old_text: None,
+        new_text: None,
     }
 }
 
@@ -312,14 +305,13 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
                 // The first record is kept as it is until a second one shows the input is
                 // a capture: a payload is never held twice.
                 if side.records == 1 {
-                    let literals = diff::Literals::of(&record.text);
-                    side.first = Some((record.value, record.origin, literals));
+                    side.first = Some(record);
                     return Ok(());
                 }
-                if let Some((value, origin, _)) = side.first.take() {
-                    side.add(value, origin, literal);
+                if let Some(first) = side.first.take() {
+                    side.add(first, literal);
                 }
-                side.add(record.value, record.origin, literal);
+                side.add(record, literal);
             }
         }
         Ok(())

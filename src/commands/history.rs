@@ -55,7 +55,13 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 }
                 let origin = record.origin.clone();
                 if history
-                    .add(record.value, record.origin, &options, literal)
+                    .add(
+                        &record.value,
+                        &record.text,
+                        record.origin,
+                        &options,
+                        literal,
+                    )
                     .is_err()
                 {
                     without_id += 1;

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::Value;
 
-use leadcheck::diff::{Change, Fallback, Kind};
+use leadcheck::diff::{Change, Fallback, Kind, Shown};
 
 use leadcheck::leads::State;
 
@@ -26,7 +26,10 @@ const MAX_POINTER_COLUMN: usize = 40;
 
 /// A value as compact JSON, cut to [`MAX_VALUE_CHARS`] characters.
 pub fn short(value: &Value) -> String {
-    let s = value.to_string();
+    shorten(value.to_string())
+}
+
+fn shorten(s: String) -> String {
     if s.chars().count() <= MAX_VALUE_CHARS {
         return s;
     }
@@ -51,13 +54,18 @@ pub fn write_changes(
     for c in changes {
         let pointer = super::shown_pointer(&c.pointer);
         let pad = " ".repeat(width.saturating_sub(pointer.chars().count()));
-        let value = |v: &Option<Value>| v.as_ref().map_or_else(String::new, short);
+        // Numbers exactly as written.
+        let value = |v: Option<Shown<'_>>| v.map_or_else(String::new, |v| shorten(v.to_string()));
         let (mark, text) = match c.kind {
-            Kind::Added => (p.good("+"), p.good(&value(&c.new))),
-            Kind::Removed => (p.error("-"), p.error(&value(&c.old))),
+            Kind::Added => (p.good("+"), p.good(&value(c.new_shown()))),
+            Kind::Removed => (p.error("-"), p.error(&value(c.old_shown()))),
             Kind::Changed => (
                 p.warn("~"),
-                format!("{} → {}", value(&c.old), p.warn(&value(&c.new))),
+                format!(
+                    "{} → {}",
+                    value(c.old_shown()),
+                    p.warn(&value(c.new_shown()))
+                ),
             ),
         };
         writeln!(out, "{indent}{mark} {}{pad}  {text}", p.pointer(&pointer))?;
@@ -72,8 +80,10 @@ pub struct ChangeJson<'a> {
     pub lead_id: Option<&'a Value>,
     pub pointer: &'a str,
     pub kind: Kind,
-    pub old: &'a Option<Value>,
-    pub new: &'a Option<Value>,
+    /// Null for an addition (numbers exactly as written).
+    pub old: Option<Shown<'a>>,
+    /// Null for a removal.
+    pub new: Option<Shown<'a>>,
 }
 
 impl<'a> ChangeJson<'a> {
@@ -82,8 +92,8 @@ impl<'a> ChangeJson<'a> {
             lead_id,
             pointer: &c.pointer,
             kind: c.kind,
-            old: &c.old,
-            new: &c.new,
+            old: c.old_shown(),
+            new: c.new_shown(),
         }
     }
 }
@@ -215,6 +225,8 @@ mod tests {
             old,
             new,
             path: pointer.into(),
+            old_text: None,
+            new_text: None,
         }
     }
 
