@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::position::{LineCol, escape_token};
-use crate::record::{Item, Numbered, Origin, Record, Unreadable};
+use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Choice, Schema, SchemaError};
 use crate::suggest;
 
@@ -194,6 +194,8 @@ struct Found<'v> {
 enum What<'v> {
     Schema(ValidationError<'v>),
     Unknown(&'v str),
+    /// Data of the input the record does not hold (placed where it is in the input).
+    Lost(&'v Lost),
 }
 
 fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
@@ -210,7 +212,7 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         _ => Vec::new(),
     };
     let valid = schema.validator().is_valid(value);
-    if valid && unknown.is_empty() {
+    if valid && unknown.is_empty() && record.lost.is_empty() {
         return Verdict::Valid;
     }
     if options.detail == Detail::Verdict {
@@ -236,6 +238,13 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
             what: What::Unknown(key),
         });
     }
+    for lost in &record.lost {
+        found.push(Found {
+            pointer: lost.pointer.clone(),
+            keyword: "form".to_string(),
+            what: What::Lost(lost),
+        });
+    }
     // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
     // (the common schema's list of lead types) has one problem: keep the narrower
     // statement. Likewise a value of the wrong type outside an enumeration (a number for
@@ -257,7 +266,15 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         .collect();
     // Positions of all of them in one pass over the record's text.
     let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
-    let positions = record.positions(&pointers);
+    let mut positions = record.positions(&pointers);
+    for (f, p) in found.iter().zip(positions.iter_mut()) {
+        if let What::Lost(lost) = f.what {
+            *p = Position {
+                at: lost.at,
+                inside: None,
+            };
+        }
+    }
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| {
         positions[a]
@@ -272,6 +289,7 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         let mut message = match &f.what {
             What::Schema(error) => message(schema, error),
             What::Unknown(key) => unknown_message(key, schema),
+            What::Lost(lost) => lost.message.clone(),
         };
         if let Some(inside) = position.inside {
             message.push_str(&format!(" (at {inside} of the decoded body)"));
@@ -288,7 +306,7 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         }
         let schema_path = match &f.what {
             What::Schema(error) => error.evaluation_path().as_str().to_string(),
-            What::Unknown(_) => String::new(),
+            What::Unknown(_) | What::Lost(_) => String::new(),
         };
         violations.push(Violation {
             pointer: std::mem::take(&mut f.pointer),

@@ -216,6 +216,18 @@ pub struct Record {
     /// The HTTP body the record was the whole of, when it came from a capture (what
     /// `send` replays byte for byte).
     pub body: Option<Arc<Body>>,
+    /// What the input holds that the record does not (a form body's pair its payload
+    /// cannot hold): a check reports each as a violation.
+    pub lost: Vec<Lost>,
+}
+
+/// Data of the input that did not make it into the record, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    /// The value of the record it concerns.
+    pub pointer: String,
+    pub at: LineCol,
+    pub message: String,
 }
 
 /// An HTTP request body as captured.
@@ -248,6 +260,7 @@ impl Record {
             text,
             placement: Placement::Verbatim,
             body: None,
+            lost: Vec::new(),
         }
     }
 

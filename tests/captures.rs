@@ -320,3 +320,36 @@ fn capture_reading_never_panics() {
         }
     }
 }
+
+#[test]
+fn what_a_form_body_loses_is_reported_where_it_is() {
+    // `notes=a` then `notes[x]=b`: PHP keeps the map, and the value `a` is lost.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("f.http");
+    std::fs::write(
+        &path,
+        "POST /h HTTP/1.1\nContent-Type: application/x-www-form-urlencoded\nContent-Length: 44\n\nlead_id=1&lead_type=Chat&notes=a&notes[x]=b\n",
+    )
+    .unwrap();
+    let out = leadcheck()
+        .args(["validate", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let records = json_lines(&out.stdout);
+    let errors = records[0]["errors"].as_array().unwrap();
+    let form = errors.iter().find(|e| e["keyword"] == "form").unwrap();
+    assert_eq!(form["pointer"], "/notes");
+    assert_eq!(
+        (form["line"].as_u64(), form["column"].as_u64()),
+        (Some(5), Some(34))
+    );
+    assert!(
+        form["message"]
+            .as_str()
+            .unwrap()
+            .contains("the value is lost"),
+        "{form}"
+    );
+}

@@ -54,7 +54,7 @@ use super::stream::{Line, Stream};
 use super::{BodyKind, BodyUnit, Framer, Unit};
 use crate::position::Mark;
 use crate::reader::MAX_RECORD_BYTES;
-use crate::record::Placement;
+use crate::record::{Lost, Placement};
 
 /// How deep brackets may nest (PHP's default `max_input_nesting_level`).
 pub const MAX_DEPTH: usize = 64;
@@ -179,23 +179,37 @@ impl Iterator for Units {
 
 /// A form body as a record: its value, its JSON text (keys in the order received), and
 /// where each value's pair is in the body.
-pub fn record(body: &[u8], start: Mark) -> Result<(Value, Vec<u8>, Placement), String> {
+pub fn record(body: &[u8], start: Mark) -> Result<(Value, Vec<u8>, Placement, Vec<Lost>), String> {
     let form = to_json_text(body).map_err(|e| e.message)?;
-    // Marks found in one pass over the body, in offset order.
+    // Marks found in one pass over the body, in offset order: the fields', then the
+    // problems'.
+    let n = form.fields.len();
     let mut by_offset: Vec<(usize, usize)> = form
         .fields
         .iter()
+        .map(|(_, offset)| *offset)
+        .chain(form.problems.iter().map(|p| p.offset))
         .enumerate()
-        .map(|(i, (_, offset))| (*offset, i))
+        .map(|(i, offset)| (offset.min(body.len()), i))
         .collect();
     by_offset.sort_unstable();
-    let mut marks = vec![start; form.fields.len()];
+    let mut marks = vec![start; by_offset.len()];
     let (mut mark, mut done) = (start, 0);
     for (offset, i) in by_offset {
         mark = mark.advance(&body[done..offset]);
         done = offset;
         marks[i] = mark;
     }
+    let lost = form
+        .problems
+        .into_iter()
+        .zip(&marks[n..])
+        .map(|(p, mark)| Lost {
+            pointer: p.pointer,
+            at: mark.at,
+            message: p.message,
+        })
+        .collect();
     let fields = form
         .fields
         .into_iter()
@@ -206,6 +220,7 @@ pub fn record(body: &[u8], start: Mark) -> Result<(Value, Vec<u8>, Placement), S
         form.value,
         form.text,
         Placement::Fields(std::sync::Arc::new(fields)),
+        lost,
     ))
 }
 
@@ -843,7 +858,7 @@ mod tests {
     fn a_record_places_every_value_at_its_pair() {
         let body = "lead_id=1&f[a]=x&f[b]=\u{e9}&lead_id=1\n".as_bytes();
         let start = Mark::START;
-        let (value, text, placement) = record(body.trim_ascii_end(), start).unwrap();
+        let (value, text, placement, _) = record(body.trim_ascii_end(), start).unwrap();
         assert_eq!(
             value,
             serde_json::json!({"lead_id": 1, "f": {"a": "x", "b": "\u{e9}"}})

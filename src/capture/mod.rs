@@ -416,12 +416,13 @@ pub fn read_body(name: &Arc<str>, unit: BodyUnit, lists: bool) -> Vec<Item> {
     let origin = Origin::at(name.clone(), unit.start);
     if unit.kind == BodyKind::Form {
         return vec![match form::record(&unit.text, unit.start) {
-            Ok((value, text, placement)) => Item::Record(Record {
+            Ok((value, text, placement, lost)) => Item::Record(Record {
                 origin,
                 value,
                 text,
                 placement,
                 body: unit.body,
+                lost,
             }),
             Err(message) => Item::Unreadable(Unreadable {
                 origin,
@@ -545,6 +546,7 @@ fn place(
         text,
         placement,
         body: None,
+        lost: Vec::new(),
     }
 }
 
@@ -630,6 +632,7 @@ pub fn split_lists(item: Item, lists: bool) -> Vec<Item> {
             text,
             placement,
             body: None,
+            lost: Vec::new(),
         }));
     }
     out
