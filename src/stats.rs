@@ -18,6 +18,8 @@ pub struct Stats {
     pub invalid: u64,
     pub unreadable: u64,
     pub inputs: u64,
+    /// Inputs that could not be opened or read to the end.
+    pub failed_inputs: u64,
     /// Distinct `lead_id` values (as JSON text, so `1` and `"1"` stay apart).
     pub distinct_lead_ids: u64,
     /// The earliest and latest `date_created`, as written (compared as instants, so
@@ -126,6 +128,7 @@ impl Stats {
     /// Takes the input counts of the run.
     pub fn set_inputs(&mut self, tally: &Tally) {
         self.inputs = tally.inputs;
+        self.failed_inputs = tally.failed_inputs;
     }
 
     /// The lead ids seen (for tests).

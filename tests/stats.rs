@@ -166,3 +166,19 @@ fn stats_of_the_valid_samples_are_all_valid() {
         .unwrap();
     assert!(analysis.contains("[]"), "{analysis}");
 }
+
+#[test]
+fn inputs_that_could_not_be_read_are_counted() {
+    let out = leadcheck()
+        .args(["stats", "samples/valid/completed.json", "no/such/file.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "1 record: 1 valid, 0 invalid, 0 unreadable (2 inputs, 1 could not be read)\n"
+        ),
+        "{stdout}"
+    );
+}

@@ -15,16 +15,15 @@ use super::term::{self, escape_control};
 /// The text summary. Values and field names come from payloads: they are escaped
 /// ([`term::escape_control`]) and padded by display width.
 pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> {
-    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    writeln!(
-        out,
-        "{}: {} valid, {} invalid, {} unreadable ({})",
-        plural(s.records, "record"),
-        s.valid,
-        s.invalid,
-        s.unreadable,
-        plural(s.inputs, "input")
-    )?;
+    let tally = leadcheck::check::Tally {
+        records: s.records,
+        valid: s.valid,
+        invalid: s.invalid,
+        unreadable: s.unreadable,
+        inputs: s.inputs,
+        failed_inputs: s.failed_inputs,
+    };
+    writeln!(out, "{}", super::text::counts(Palette::PLAIN, &tally))?;
     writeln!(out, "distinct lead ids: {}", s.distinct_lead_ids)?;
     if let (Some(first), Some(last)) = (&s.first_created, &s.last_created) {
         writeln!(
