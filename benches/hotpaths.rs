@@ -22,7 +22,7 @@ use leadcheck::position::{LineCol, locate, locate_all};
 use leadcheck::reader::Reader;
 use leadcheck::record::{Item, Origin, Record};
 use leadcheck::scan::{self, Event};
-use leadcheck::schema::{Choice, Schema};
+use leadcheck::schema::{LeadType, Schema, Schemas};
 use serde_json::Value;
 
 const RECORDS: usize = 20_000;
@@ -63,8 +63,8 @@ fn bench(name: &str, bytes: usize, mut f: impl FnMut()) {
 
 fn main() {
     let data = capture();
-    let schema = Schema::bundled().unwrap();
-    let choice = Choice::Fixed(Schema::bundled().unwrap());
+    let schema = Schema::for_type(LeadType::Chat).unwrap();
+    let schemas = Schemas::One(Schema::for_type(LeadType::Chat).unwrap());
     println!(
         "{} payloads, {:.1} MB, {} cores",
         RECORDS,
@@ -116,7 +116,7 @@ fn main() {
                 jobs: Some(jobs),
                 ..scan::Options::default()
             };
-            let work = |item: Item| check::check_item(&choice, item, &Options::default());
+            let work = |item: Item| check::check_item(&schemas, item, &Options::default());
             scan::scan(vec![input], &options, &work, &mut |e| {
                 records += usize::from(matches!(e, Event::Item(Ok(_))));
                 Ok::<(), scan::Panicked>(())

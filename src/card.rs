@@ -500,10 +500,10 @@ mod tests {
     use crate::check::{Options, check};
     use crate::reader::Reader;
     use crate::record::Item;
-    use crate::schema::Schema;
+    use crate::schema::{LeadType, Schema};
 
     fn card_of(text: &str) -> Card {
-        let schema = Schema::bundled().unwrap();
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
         let Some(Ok(Item::Record(r))) = Reader::new("t".into(), text.as_bytes()).next() else {
             panic!("not a record")
         };

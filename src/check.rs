@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::position::{LineCol, escape_token};
 use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
-use crate::schema::{Choice, Schema, SchemaError};
+use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
 
 /// How much a check finds out.
@@ -164,11 +164,15 @@ impl Tally {
     }
 }
 
-/// Checks one item against the schema `choice` picks for it (an unreadable record is
+/// Checks one item against the schema `schemas` picks for it (an unreadable record is
 /// checked against nothing).
-pub fn check_item(choice: &Choice, item: Item, options: &Options) -> Result<Checked, SchemaError> {
+pub fn check_item(
+    schemas: &Schemas,
+    item: Item,
+    options: &Options,
+) -> Result<Checked, SchemaError> {
     Ok(match item {
-        Item::Record(record) => check(choice.schema_for(&record.value)?, &record, options),
+        Item::Record(record) => check(schemas.for_record(&record.value)?, &record, options),
         Item::Unreadable(u) => Checked::unreadable(u),
     })
 }
@@ -510,6 +514,7 @@ fn preview(value: &Value, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::reader::Reader;
+    use crate::schema::LeadType;
 
     fn record(text: &str) -> Record {
         match Reader::new("t".into(), text.as_bytes()).next() {
@@ -519,7 +524,7 @@ mod tests {
     }
 
     fn violations(text: &str, strict: bool) -> Vec<String> {
-        let schema = Schema::bundled().unwrap();
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
         let options = Options {
             strict,
             ..Options::default()
@@ -587,7 +592,7 @@ mod tests {
 
     #[test]
     fn max_violations_keeps_the_first_and_counts_the_rest() {
-        let schema = Schema::bundled().unwrap();
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
         let r = record(r#"{"lead_id": "1", "lead_type": "Chatt", "spam": "no"}"#);
         let options = |max| Options {
             max_violations: Some(max),

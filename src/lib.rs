@@ -28,12 +28,12 @@
 //! ```
 //! use leadcheck::check::{Options, Status, check_item};
 //! use leadcheck::reader::Reader;
-//! use leadcheck::schema::Choice;
+//! use leadcheck::schema::Schemas;
 //!
-//! let choice = Choice::auto();
+//! let schemas = Schemas::by_type();
 //! let capture = br#"{"lead_id": "153928", "lead_type": "Chat"}"#;
 //! let item = Reader::new("capture".into(), &capture[..]).next().unwrap().unwrap();
-//! let checked = check_item(&choice, item, &Options::default()).unwrap();
+//! let checked = check_item(&schemas, item, &Options::default()).unwrap();
 //! assert_eq!(checked.status(), Status::Invalid);
 //! let v = &checked.violations()[0];
 //! assert_eq!((v.pointer.as_str(), v.at.to_string()), ("/lead_id", "1:13".to_string()));

@@ -30,8 +30,8 @@ pub struct Terminal {
 
 impl Terminal {
     /// Whether a stream that is (or is not) a terminal gets colour.
-    pub fn color(&self, choice: ColorChoice, is_terminal: bool) -> bool {
-        match choice {
+    pub fn color(&self, schemas: ColorChoice, is_terminal: bool) -> bool {
+        match schemas {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {

@@ -6,7 +6,7 @@
 //! `phone-call-lead.schema.json`, ...) refers to it and adds that type's rules. A user's
 //! `--schema FILE` may refer to the bundled ones by their `$id`.
 //!
-//! [`Schemas`] compiles each of them at most once per run, when a record first needs it.
+//! [`Bundled`] compiles each of them at most once per run, when a record first needs it.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -65,7 +65,7 @@ pub const BUNDLED: [(&str, &str); 10] = [
 /// The base URI of the bundled schemas' `$id`s.
 pub const BUNDLED_BASE: &str = "https://leadcheck.dev/schemas/";
 
-/// The document [`Schema::bundled`] compiles: the chat lead, leadcheck's first schema.
+/// The chat lead schema, leadcheck's first (the one `explain` reads first).
 pub const DEFAULT_SCHEMA: &str = "chat-lead.schema.json";
 
 /// The schema of records whose `lead_type` is missing or unknown.
@@ -145,14 +145,14 @@ impl LeadType {
 }
 
 /// The bundled schemas of a run, each compiled the first time a record needs it (at most
-/// once, also when records are checked on several threads: `Schemas` is `Sync`).
+/// once, also when records are checked on several threads: `Bundled` is `Sync`).
 ///
 /// `--type auto` picks the schema by the record's `lead_type`: the type's own schema when
 /// the value is one of [`LeadType::ALL`]'s names, the common schema otherwise (missing,
 /// not a string, unknown, not an object). The common schema then reports the problem once,
 /// at `/lead_type`, listing the known types with a did-you-mean.
 #[derive(Debug, Default)]
-pub struct Schemas {
+pub struct Bundled {
     common: OnceLock<Schema>,
     types: [OnceLock<Schema>; 9],
     /// Held while a schema compiles, so threads that need the same one at once wait for it
@@ -160,9 +160,9 @@ pub struct Schemas {
     compiling: std::sync::Mutex<()>,
 }
 
-impl Schemas {
-    pub fn new() -> Schemas {
-        Schemas::default()
+impl Bundled {
+    pub fn new() -> Bundled {
+        Bundled::default()
     }
 
     /// The common-lead schema (every type's fields in common).
@@ -192,26 +192,28 @@ impl Schemas {
     }
 }
 
-/// The schema each record is checked against.
+/// The schemas records are checked against: one for every record, or each record's own
+/// lead type's.
 #[derive(Debug)]
-pub enum Choice {
+pub enum Schemas {
     /// `--schema FILE` or a forced `--type`: one schema for every record.
-    Fixed(Schema),
-    /// `--type auto`: the schema of each record's lead_type, compiled when first needed.
-    Auto(Box<Schemas>),
+    One(Schema),
+    /// `--type auto`: the bundled schema of each record's lead_type, compiled when first
+    /// needed.
+    ByType(Box<Bundled>),
 }
 
-impl Choice {
-    /// `--type auto`: each record's own type's schema.
-    pub fn auto() -> Choice {
-        Choice::Auto(Box::default())
+impl Schemas {
+    /// Each record's own lead type's bundled schema (`--type auto`).
+    pub fn by_type() -> Schemas {
+        Schemas::ByType(Box::default())
     }
 
     /// The schema for a record with this value.
-    pub fn schema_for(&self, value: &Value) -> Result<&Schema, SchemaError> {
+    pub fn for_record(&self, value: &Value) -> Result<&Schema, SchemaError> {
         match self {
-            Choice::Fixed(schema) => Ok(schema),
-            Choice::Auto(schemas) => schemas.for_value(value),
+            Schemas::One(schema) => Ok(schema),
+            Schemas::ByType(schemas) => schemas.for_value(value),
         }
     }
 }
@@ -338,11 +340,6 @@ fn id_of(doc: &Value) -> Option<String> {
 }
 
 impl Schema {
-    /// The bundled chat lead schema.
-    pub fn bundled() -> Result<Schema, SchemaError> {
-        Schema::bundled_file(DEFAULT_SCHEMA)
-    }
-
     /// The bundled schema of one lead type.
     pub fn for_type(lead_type: LeadType) -> Result<Schema, SchemaError> {
         Schema::bundled_file(&lead_type.schema_file())
@@ -646,7 +643,7 @@ mod tests {
 
     #[test]
     fn bundled_schema_compiles_and_knows_the_common_fields() {
-        let schema = Schema::bundled().unwrap();
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
         for field in ["lead_id", "lead_type", "lead_source", "spam", "chat_status"] {
             assert!(schema.known_fields().contains(field), "{field}");
         }
@@ -670,7 +667,7 @@ mod tests {
 
     #[test]
     fn every_lead_type_has_a_schema_that_builds_on_the_common_one() {
-        let schemas = Schemas::new();
+        let schemas = Bundled::new();
         let common = schemas.common().unwrap().known_fields().clone();
         let common_doc: Value = serde_json::from_str(BUNDLED[0].1).unwrap();
         let enumeration: Vec<&str> = common_doc["properties"]["lead_type"]["enum"]
@@ -706,12 +703,12 @@ mod tests {
     #[test]
     fn schemas_can_be_shared_between_threads() {
         fn sync<T: Sync + Send>() {}
-        sync::<Schemas>();
+        sync::<Bundled>();
     }
 
     #[test]
     fn lookup_follows_fragments() {
-        let schema = Schema::bundled().unwrap();
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
         let node = schema
             .lookup("https://leadcheck.dev/schemas/common-lead.schema.json#/properties/lead_id")
             .unwrap();

@@ -159,11 +159,11 @@ mod tests {
     use crate::check::{Options, check_item};
     use crate::reader::Reader;
     use crate::record::Item;
-    use crate::schema::{Choice, Schema};
+    use crate::schema::{LeadType, Schema, Schemas};
 
     #[test]
     fn created_span_compares_instants_and_skips_what_is_not_a_time() {
-        let choice = Choice::Fixed(Schema::bundled().unwrap());
+        let schemas = Schemas::One(Schema::for_type(LeadType::Chat).unwrap());
         let mut stats = Stats::new();
         for created in [
             "2016-02-01T10:00:00Z",
@@ -186,7 +186,7 @@ mod tests {
                 Item::Record(r) => r.value.clone(),
                 Item::Unreadable(u) => panic!("{u:?}"),
             };
-            let checked = check_item(&choice, item, &Options::default()).unwrap();
+            let checked = check_item(&schemas, item, &Options::default()).unwrap();
             stats.add(&checked, Some(&value));
         }
         assert_eq!(
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn counts_groups_and_field_types() {
-        let choice = Choice::Fixed(Schema::bundled().unwrap());
+        let schemas = Schemas::One(Schema::for_type(LeadType::Chat).unwrap());
         let text = concat!(
             r#"{"lead_id": 1, "lead_type": "Chat", "lead_analysis": [], "date_created": "2016-02-01T14:09:01Z"}"#,
             "\n",
@@ -215,7 +215,7 @@ mod tests {
                 Item::Record(r) => Some(r.value.clone()),
                 Item::Unreadable(_) => None,
             };
-            let checked = check_item(&choice, item, &Options::default()).unwrap();
+            let checked = check_item(&schemas, item, &Options::default()).unwrap();
             stats.add(&checked, value.as_ref());
         }
         assert_eq!((stats.records, stats.valid, stats.unreadable), (3, 2, 1));

@@ -6,7 +6,7 @@ use leadcheck::check::{self, Checked, Tally};
 use leadcheck::record::{Item, Numbered, Record};
 use leadcheck::redact::Redactor;
 use leadcheck::scan::{self, Event};
-use leadcheck::schema::{Choice, SchemaError};
+use leadcheck::schema::{SchemaError, Schemas};
 
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::exit::Outcome;
@@ -29,15 +29,15 @@ impl Numbered for Shown {
 }
 
 /// A record checked against its own type's schema, as a card.
-fn show(choice: &Choice, item: Item) -> Result<Shown, SchemaError> {
+fn show(schemas: &Schemas, item: Item) -> Result<Shown, SchemaError> {
     Ok(match item {
-        Item::Record(record) => Shown::Card(Box::new(card_of(choice, &record)?)),
+        Item::Record(record) => Shown::Card(Box::new(card_of(schemas, &record)?)),
         Item::Unreadable(u) => Shown::Unreadable(Checked::unreadable(u)),
     })
 }
 
-fn card_of(choice: &Choice, record: &Record) -> Result<Card, SchemaError> {
-    let schema = choice.schema_for(&record.value)?;
+fn card_of(schemas: &Schemas, record: &Record) -> Result<Card, SchemaError> {
+    let schema = schemas.for_record(&record.value)?;
     let checked = check::check(schema, record, &check::Options::default());
     Ok(card::card(&checked, &record.value, &record.text))
 }
@@ -45,7 +45,7 @@ fn card_of(choice: &Choice, record: &Record) -> Result<Card, SchemaError> {
 /// `leadcheck show`.
 pub fn run(args: &ShowArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     // Each record against the schema of its own lead type, as `validate` does by default.
-    let choice = Choice::auto();
+    let schemas = Schemas::by_type();
     let mut tally = Tally::default();
     let mut table = args.table.then(|| Table::new(s.width, s.flush_each));
     let (inputs, failures) = super::inputs(&args.input, s, false)?;
@@ -107,12 +107,12 @@ pub fn run(args: &ShowArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 if let Item::Record(r) = &mut item {
                     redactor.value(&mut r.value);
                 }
-                show(&choice, item)
+                show(&schemas, item)
             });
             sink(s, event)
         })?;
     } else {
-        let work = |item: Item| show(&choice, item);
+        let work = |item: Item| show(&schemas, item);
         scan::scan(inputs, &options, &work, &mut |event| sink(s, event))?;
     }
     if let Some(table) = &mut table {

@@ -4,7 +4,7 @@ use anyhow::Result;
 use leadcheck::check::{self, Checked, Tally};
 use leadcheck::record::{Item, Numbered};
 use leadcheck::scan::{self, Event};
-use leadcheck::schema::{Choice, SchemaError};
+use leadcheck::schema::{SchemaError, Schemas};
 use leadcheck::stats::Stats;
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ impl Numbered for Seen {
 /// `leadcheck stats`. Unreadable records are reported on stderr as they come.
 pub fn run(args: &StatsArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     // Each record against the schema of its own lead type, as `validate` does by default.
-    let choice = Choice::auto();
+    let schemas = Schemas::by_type();
     let mut tally = Tally::default();
     let mut stats = Stats::new();
     let (inputs, failures) = super::inputs(&args.input, s, false)?;
@@ -34,7 +34,7 @@ pub fn run(args: &StatsArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let work = |item: Item| -> Result<Seen, SchemaError> {
         Ok(match item {
             Item::Record(record) => {
-                let schema = choice.schema_for(&record.value)?;
+                let schema = schemas.for_record(&record.value)?;
                 let checked = check::check(schema, &record, &check::Options::default());
                 Seen(checked, Some(record.value))
             }

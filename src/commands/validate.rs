@@ -12,7 +12,7 @@ use leadcheck::input::InputError;
 use leadcheck::record::Item;
 use leadcheck::redact::Redactor;
 use leadcheck::scan::{self, Event};
-use leadcheck::schema::{Choice, Schema, SchemaError};
+use leadcheck::schema::{Schema, SchemaError, Schemas};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::exit::Outcome;
@@ -23,13 +23,13 @@ use crate::render::{self, Entry, InputReport, Streams};
 pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let quiet = args.quiet;
     let started = SystemTime::now();
-    let choice = match (&args.schema, args.lead_type.lead_type()) {
-        (Some(path), _) => Schema::from_path(path).map(Choice::Fixed),
-        (None, Some(lead_type)) => Schema::for_type(lead_type).map(Choice::Fixed),
-        (None, None) => Ok(Choice::auto()),
+    let schemas = match (&args.schema, args.lead_type.lead_type()) {
+        (Some(path), _) => Schema::from_path(path).map(Schemas::One),
+        (None, Some(lead_type)) => Schema::for_type(lead_type).map(Schemas::One),
+        (None, None) => Ok(Schemas::by_type()),
     };
-    let choice = match choice {
-        Ok(choice) => choice,
+    let schemas = match schemas {
+        Ok(schemas) => schemas,
         Err(_) if quiet => return Ok(Outcome::Error),
         Err(e) => return Err(e.into()),
     };
@@ -71,12 +71,12 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 if let Item::Record(r) = &mut item {
                     redactor.value(&mut r.value);
                 }
-                check::check_item(&choice, item, &options)
+                check::check_item(&schemas, item, &options)
             });
             run.event(s, event)
         })?;
     } else {
-        let work = |item: Item| check::check_item(&choice, item, &options);
+        let work = |item: Item| check::check_item(&schemas, item, &options);
         scan::scan(inputs, &scan_options, &work, &mut |event| {
             run.event(s, event)
         })?;

@@ -321,7 +321,8 @@ mod tests {
     fn card_of(name: &str, text: &str) -> Card {
         use leadcheck::reader::Reader;
         use leadcheck::record::Item;
-        let schema = leadcheck::schema::Schema::bundled().unwrap();
+        let schema =
+            leadcheck::schema::Schema::for_type(leadcheck::schema::LeadType::Chat).unwrap();
         let Some(Ok(Item::Record(r))) = Reader::new(name.into(), text.as_bytes()).next() else {
             panic!("not a record")
         };
