@@ -18,6 +18,8 @@
 //! - [`explain`]: the bundled schema as documentation, and bundled into one document;
 //! - [`diff`]: structural changes between two values, as data, and JSON Patch;
 //! - [`leads`]: records grouped by `lead_id`, a lead's state after each record;
+//! - [`listen`]: a webhook receiver that stores every delivery in a capture, checks it and
+//!   forwards it; [`client`]: the small HTTP client it forwards with;
 //! - [`render`]: output formats and colour;
 //! - [`cli`] and [`run`]: the command line and the commands.
 //!
@@ -41,6 +43,7 @@
 
 pub mod capture;
 pub mod cli;
+pub mod client;
 pub mod commands;
 pub mod diff;
 pub mod error;
@@ -48,6 +51,7 @@ pub mod explain;
 pub mod fmt;
 pub mod input;
 pub mod leads;
+pub mod listen;
 pub mod pipeline;
 pub mod position;
 pub mod redact;
