@@ -69,6 +69,7 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
         Command::Man(args) => commands::man::run(&args, &mut streams),
         Command::Diff(args) => commands::diff::run(&args, &mut streams),
         Command::History(args) => commands::history::run(&args, &mut streams),
+        Command::Listen(args) => commands::listen::run(&args, &mut streams),
     }
 }
 

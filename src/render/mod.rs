@@ -10,6 +10,7 @@ pub mod explain;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod listen;
 pub mod pretty;
 pub mod progress;
 pub mod sarif;
