@@ -209,7 +209,10 @@ fn parse_size(text: &str) -> Result<u64, String> {
     };
     let size = number.saturating_mul(scale);
     if size == 0 || size > MAX_BODY_LIMIT {
-        return Err(format!("{text:?}: between 1 byte and {}MiB", MAX_BODY_LIMIT >> 20));
+        return Err(format!(
+            "{text:?}: between 1 byte and {}MiB",
+            MAX_BODY_LIMIT >> 20
+        ));
     }
     Ok(size)
 }

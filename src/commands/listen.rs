@@ -131,7 +131,11 @@ pub fn run(args: &ListenArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 s.err.flush()?;
             }
             Event::NotShown { events } => {
-                writeln!(s.err, "{}", render::listen::not_shown(s.err_palette, events))?;
+                writeln!(
+                    s.err,
+                    "{}",
+                    render::listen::not_shown(s.err_palette, events)
+                )?;
             }
             Event::Stopped(counts) => {
                 s.out.flush()?;
@@ -195,7 +199,13 @@ fn judge(
         let mut item = moved(item, from, to, d.seq);
         if let Item::Record(record) = &mut item {
             if judged.records.is_empty() {
-                let text = |k: &str| record.value.get(k).and_then(Value::as_str).map(str::to_string);
+                let text = |k: &str| {
+                    record
+                        .value
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
                 judged.lead_type = text("lead_type");
                 judged.trigger = text("trigger");
                 judged.lead_id = record.value.get("lead_id").cloned();
@@ -209,8 +219,8 @@ fn judge(
                 r.1.value(&mut record.value);
             }
         }
-        let checked = validate::check_choice(choice, item, Options::default()).unwrap_or_else(
-            |e| {
+        let checked =
+            validate::check_choice(choice, item, Options::default()).unwrap_or_else(|e| {
                 validate::unreadable(Unreadable {
                     origin: Origin {
                         input: capture.clone(),
@@ -221,8 +231,7 @@ fn judge(
                     at: to.0,
                     message: e.to_string(),
                 })
-            },
-        );
+            });
         judged.records.push(checked);
     }
     judged
@@ -271,7 +280,13 @@ mod tests {
     #[test]
     fn positions_move_into_the_capture() {
         let from = (LineCol { line: 5, column: 1 }, 80);
-        let to = (LineCol { line: 40, column: 1 }, 2000);
+        let to = (
+            LineCol {
+                line: 40,
+                column: 1,
+            },
+            2000,
+        );
         let item = Item::Unreadable(Unreadable {
             origin: Origin {
                 input: "c".into(),
@@ -285,9 +300,21 @@ mod tests {
         let Item::Unreadable(u) = moved(item, from, to, 9) else {
             panic!()
         };
-        assert_eq!(u.origin.start, LineCol { line: 40, column: 1 });
+        assert_eq!(
+            u.origin.start,
+            LineCol {
+                line: 40,
+                column: 1
+            }
+        );
         assert_eq!(u.origin.offset, 2000);
         assert_eq!(u.origin.record, 9);
-        assert_eq!(u.at, LineCol { line: 42, column: 3 });
+        assert_eq!(
+            u.at,
+            LineCol {
+                line: 42,
+                column: 3
+            }
+        );
     }
 }

@@ -264,10 +264,7 @@ pub fn notice(p: Palette, n: &Notice) -> String {
             p.error("error"),
             clean(error)
         ),
-        Notice::StoreRecovered => format!(
-            "{}: the capture is written again",
-            p.good("recovered")
-        ),
+        Notice::StoreRecovered => format!("{}: the capture is written again", p.good("recovered")),
         Notice::TargetDown { error } => format!(
             "{}: {} (said once until it answers again; deliveries are still stored)",
             p.warn("forwarding"),
