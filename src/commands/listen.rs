@@ -5,7 +5,7 @@
 //! check (each body read as `validate` reads it in the capture, so positions point into
 //! the capture file), and prints its events until Ctrl-C or SIGTERM.
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -97,7 +97,24 @@ pub fn run(args: &ListenArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     )?;
     s.err.flush()?;
     let json = args.format == OutputFormat::Json;
-    while let Some(event) = running.events().recv() {
+    // Lines are written in blocks while events keep coming, and flushed as soon as none is
+    // waiting: a burst costs few writes, a lone delivery shows at once.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, &mut *s.out);
+    loop {
+        let event = match running
+            .events()
+            .recv_timeout(Some(std::time::Duration::ZERO))
+        {
+            Ok(Some(event)) => event,
+            Ok(None) => break,
+            Err(()) => {
+                out.flush()?;
+                match running.events().recv() {
+                    Some(event) => event,
+                    None => break,
+                }
+            }
+        };
         match event {
             Event::Delivery(received) => {
                 let j = &received.judgement;
@@ -114,21 +131,20 @@ pub fn run(args: &ListenArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     records: &j.records,
                 };
                 if json {
-                    render::listen::write_delivery_json(s.out, &shown)?;
+                    render::listen::write_delivery_json(&mut out, &shown)?;
                 } else {
-                    render::listen::write_delivery(s.out, s.out_palette, &shown)?;
+                    render::listen::write_delivery(&mut out, s.out_palette, &shown)?;
                 }
             }
             Event::Forwarded { seq, result } => {
                 if json {
-                    render::listen::write_forwarded_json(s.out, seq, &result)?;
+                    render::listen::write_forwarded_json(&mut out, seq, &result)?;
                 } else {
-                    render::listen::write_forwarded(s.out, s.out_palette, seq, &result)?;
+                    render::listen::write_forwarded(&mut out, s.out_palette, seq, &result)?;
                 }
             }
             Event::Notice(notice) => {
                 writeln!(s.err, "{}", render::listen::notice(s.err_palette, &notice))?;
-                s.err.flush()?;
             }
             Event::NotShown { events } => {
                 writeln!(
@@ -138,12 +154,13 @@ pub fn run(args: &ListenArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 )?;
             }
             Event::Stopped(counts) => {
-                s.out.flush()?;
+                out.flush()?;
                 writeln!(s.err, "{}", render::listen::counts(s.err_palette, &counts))?;
             }
         }
-        s.out.flush()?;
     }
+    out.flush()?;
+    drop(out);
     running.wait();
     Ok(Outcome::Ok)
 }
