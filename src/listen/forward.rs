@@ -5,7 +5,7 @@
 //! capture holds them), so the receiver's latency never depends on the app. A target that
 //! stops answering is reported once (down), and once when it answers again (up).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -16,6 +16,10 @@ use bytes::Bytes;
 use super::events::Sender;
 use super::{Counters, Event, Notice};
 use crate::client::{Client, Target};
+
+/// The bodies waiting to be forwarded take this many bytes at most (a thousand 1 MiB bodies
+/// would otherwise be a gigabyte).
+const MAX_QUEUED_BYTES: usize = 64 << 20;
 
 /// A delivery to forward.
 pub struct Job {
@@ -34,6 +38,8 @@ pub struct Lane<J> {
     events: Sender<J>,
     counters: Arc<Counters>,
     stopping: Arc<AtomicBool>,
+    /// Bytes of the bodies in the queue.
+    queued: Arc<AtomicUsize>,
 }
 
 impl<J> Lane<J> {
@@ -41,7 +47,16 @@ impl<J> Lane<J> {
     /// overflow).
     pub fn push(&self, job: Job) {
         let mut overflow = self.overflow.lock().unwrap_or_else(|p| p.into_inner());
-        match self.queue.try_send(job) {
+        let len = job.body.len();
+        let sent = if self.queued.load(Ordering::Relaxed) + len > MAX_QUEUED_BYTES {
+            Err(TrySendError::Full(job))
+        } else {
+            self.queued.fetch_add(len, Ordering::Relaxed);
+            self.queue.try_send(job).inspect_err(|_| {
+                self.queued.fetch_sub(len, Ordering::Relaxed);
+            })
+        };
+        match sent {
             Ok(()) => {
                 if let Some(dropped) = overflow.take() {
                     self.events
@@ -81,13 +96,19 @@ pub fn spawn<J: Send + 'static>(
 ) -> std::io::Result<(Lane<J>, JoinHandle<()>)> {
     let (tx, rx) = sync_channel(capacity.max(1));
     let stopping = Arc::new(AtomicBool::new(false));
+    let queued = Arc::new(AtomicUsize::new(0));
     let thread = {
-        let events = events.clone();
-        let counters = counters.clone();
-        let stopping = stopping.clone();
+        let lane = Thread {
+            target,
+            timeout,
+            events: events.clone(),
+            counters: counters.clone(),
+            stopping: stopping.clone(),
+            queued: queued.clone(),
+        };
         std::thread::Builder::new()
             .name("leadcheck-forward".into())
-            .spawn(move || run(rx, target, timeout, events, counters, stopping))?
+            .spawn(move || lane.run(rx))?
     };
     Ok((
         Lane {
@@ -97,69 +118,84 @@ pub fn spawn<J: Send + 'static>(
             events,
             counters,
             stopping,
+            queued,
         },
         thread,
     ))
 }
 
-fn run<J>(
-    rx: Receiver<Job>,
+/// The lane's thread.
+struct Thread<J> {
     target: Target,
     timeout: Duration,
     events: Sender<J>,
     counters: Arc<Counters>,
     stopping: Arc<AtomicBool>,
-) {
-    let client = Client::new();
-    let mut down = false;
-    // Once stopping: until when queued deliveries are still forwarded.
-    let mut last_call: Option<Instant> = None;
-    let mut give_up = false;
-    while let Ok(job) = rx.recv() {
-        if stopping.load(Ordering::Relaxed) {
-            let deadline = *last_call.get_or_insert_with(|| Instant::now() + timeout);
-            if give_up || Instant::now() >= deadline {
-                Counters::bump(&counters.not_forwarded);
-                continue;
-            }
-        }
-        let mut headers = job.headers;
-        headers.push(("X-Leadcheck-Seq".into(), job.seq.to_string()));
-        let result = client.post(
-            &target,
-            &job.body,
-            job.content_type.as_deref(),
-            &headers,
+    queued: Arc<AtomicUsize>,
+}
+
+impl<J> Thread<J> {
+    fn run(self, rx: Receiver<Job>) {
+        let Thread {
+            target,
             timeout,
-        );
-        match &result {
-            Ok(response) => {
-                if (200..300).contains(&response.status) {
-                    Counters::bump(&counters.forwarded);
-                } else {
+            events,
+            counters,
+            stopping,
+            queued,
+        } = self;
+        let client = Client::new();
+        let mut down = false;
+        // Once stopping: until when queued deliveries are still forwarded.
+        let mut last_call: Option<Instant> = None;
+        let mut give_up = false;
+        while let Ok(job) = rx.recv() {
+            queued.fetch_sub(job.body.len(), Ordering::Relaxed);
+            if stopping.load(Ordering::Relaxed) {
+                let deadline = *last_call.get_or_insert_with(|| Instant::now() + timeout);
+                if give_up || Instant::now() >= deadline {
+                    Counters::bump(&counters.not_forwarded);
+                    continue;
+                }
+            }
+            let mut headers = job.headers;
+            headers.push(("X-Leadcheck-Seq".into(), job.seq.to_string()));
+            let result = client.post(
+                &target,
+                &job.body,
+                job.content_type.as_deref(),
+                &headers,
+                timeout,
+            );
+            match &result {
+                Ok(response) => {
+                    if (200..300).contains(&response.status) {
+                        Counters::bump(&counters.forwarded);
+                    } else {
+                        Counters::bump(&counters.forward_failures);
+                    }
+                    if down {
+                        down = false;
+                        events.send(Event::Notice(Notice::TargetUp));
+                    }
+                }
+                Err(error) => {
                     Counters::bump(&counters.forward_failures);
-                }
-                if down {
-                    down = false;
-                    events.send(Event::Notice(Notice::TargetUp));
-                }
-            }
-            Err(error) => {
-                Counters::bump(&counters.forward_failures);
-                if stopping.load(Ordering::Relaxed) {
-                    give_up = true;
-                }
-                if !down {
-                    down = true;
-                    events.send(Event::Notice(Notice::TargetDown {
-                        error: error.clone(),
-                    }));
+                    if stopping.load(Ordering::Relaxed) {
+                        give_up = true;
+                    }
+                    if !down {
+                        down = true;
+                        events.send(Event::Notice(Notice::TargetDown {
+                            error: error.clone(),
+                        }));
+                    }
                 }
             }
+            events.send(Event::Forwarded {
+                seq: job.seq,
+                result,
+            });
         }
-        events.send(Event::Forwarded {
-            seq: job.seq,
-            result,
-        });
     }
 }

@@ -266,7 +266,7 @@ pub fn notice(p: Palette, n: &Notice) -> String {
         ),
         Notice::StoreRecovered => format!("{}: the capture is written again", p.good("recovered")),
         Notice::TargetDown { error } => format!(
-            "{}: {} (said once until it answers again; deliveries are still stored)",
+            "{}: {}; deliveries are still stored (said again only once the app answers)",
             p.warn("forwarding"),
             clean(&error.to_string())
         ),
