@@ -42,9 +42,10 @@ printf '%-7s %-4s %12s %9s %9s %8s %8s %12s  %s\n' fsync run "deliveries/s" "p50
 failed=0
 for mode in $MODES; do
     for run in $(seq 1 "$RUNS"); do
-        rm -f "$work/capture.http"
+        rm -f "$work/capture.http" "$work/stderr.txt" "$work/lines.txt"
+        : > "$work/stderr.txt" # before listen starts: never the last run's address
         "$bin" listen --port 0 --out "$work/capture.http" --fsync "$mode" \
-            > "$work/lines.txt" 2> "$work/stderr.txt" &
+            > "$work/lines.txt" 2>> "$work/stderr.txt" &
         pid=$!
         for _ in $(seq 1 600); do
             grep -q '^listening on' "$work/stderr.txt" 2>/dev/null && break
