@@ -3,9 +3,11 @@
 //!
 //! - parse: serde_json on each NDJSON line (the floor every validator pays);
 //! - reader: the sequential `Reader` (framing, positions, parsing);
-//! - check: parse + `validate::check_parts` with the bundled chat schema;
-//! - pipeline: `pipeline::check_inputs` on a temporary NDJSON file, 1 thread and all cores;
-//! - locate: JSON Pointer → position for every field of a payload.
+//! - check: parse + `check::check` with the bundled chat schema;
+//! - scan: `scan::scan` checking a temporary NDJSON file, 1 thread and all cores;
+//! - locate: JSON Pointer → position for every field of a payload, one at a time and all
+//!   at once;
+//! - pathological: one 1 MB payload with 50,000 violations (time must stay linear).
 //!
 //! The payloads are the official example with varied ids and about 10 % of them broken
 //! (a string lead_id, an unknown trigger), so error paths are measured too.
@@ -14,11 +16,13 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use leadcheck::input::{Input, Origin, Reader};
-use leadcheck::pipeline::{self, Event};
-use leadcheck::position::{LineCol, locate};
+use leadcheck::check::{self, Options};
+use leadcheck::input::Input;
+use leadcheck::position::{LineCol, locate, locate_all};
+use leadcheck::reader::Reader;
+use leadcheck::record::{Item, Origin, Record};
+use leadcheck::scan::{self, Event};
 use leadcheck::schema::{Choice, Schema};
-use leadcheck::validate::{self, Options};
 use serde_json::Value;
 
 const RECORDS: usize = 20_000;
@@ -65,7 +69,7 @@ fn main() {
         "{} payloads, {:.1} MB, {} cores",
         RECORDS,
         data.len() as f64 / 1e6,
-        pipeline::default_jobs()
+        scan::default_jobs()
     );
 
     bench("parse (serde_json)", data.len(), || {
@@ -93,8 +97,9 @@ fn main() {
                 start: LineCol::START,
                 offset: 0,
             };
-            let checked = validate::check_parts(&schema, &origin, &value, line, Options::default());
-            invalid += usize::from(!checked.violations.is_empty());
+            let record = Record::verbatim(origin, value, line.to_vec());
+            let checked = check::check(&schema, &record, &Options::default());
+            invalid += usize::from(!checked.violations().is_empty());
         }
         assert_eq!(invalid, RECORDS / 5);
     });
@@ -102,21 +107,20 @@ fn main() {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     file.write_all(&data).unwrap();
     let path = file.path().to_path_buf();
-    for jobs in [1, pipeline::default_jobs()] {
-        bench(&format!("pipeline -j{jobs}"), data.len(), || {
+    for jobs in [1, scan::default_jobs()] {
+        bench(&format!("scan + check -j{jobs}"), data.len(), || {
             let mut records = 0;
-            let inputs = vec![Input::file(path.clone())];
-            pipeline::check_inputs(
-                inputs,
-                &choice,
-                Options::default(),
-                leadcheck::capture::Format::Auto,
-                Some(jobs),
-                &mut |e| {
-                    records += usize::from(matches!(e, Event::Checked(_)));
-                    Ok(())
-                },
-            )
+            let mut input = Input::file(path.clone());
+            input.size = Some(data.len() as u64);
+            let options = scan::Options {
+                jobs: Some(jobs),
+                ..scan::Options::default()
+            };
+            let work = |item: Item| check::check_item(&choice, item, &Options::default());
+            scan::scan(vec![input], &options, &work, &mut |e| {
+                records += usize::from(matches!(e, Event::Item(Ok(_))));
+                Ok::<(), scan::Panicked>(())
+            })
             .unwrap();
             assert_eq!(records, RECORDS);
         });
@@ -136,5 +140,30 @@ fn main() {
                 black_box(locate(one, p));
             }
         }
+    });
+    let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+    bench("locate_all (every field x1000)", one.len() * 1000, || {
+        for _ in 0..1000 {
+            black_box(locate_all(one, &refs));
+        }
+    });
+
+    // Issue 11: a 1 MB payload with 50,000 violations (values of additional_fields that
+    // are objects): one pass for all positions, time linear in the input.
+    let mut big = String::from(r#"{"lead_id": 1, "lead_type": "Chat", "additional_fields": {"#);
+    for i in 0..50_000 {
+        if i > 0 {
+            big.push(',');
+        }
+        big.push_str(&format!("\"field {i:05}\": {{\"v\": 1}}"));
+    }
+    big.push_str("}}");
+    let record = match Reader::new("big".into(), big.as_bytes()).next() {
+        Some(Ok(Item::Record(r))) => r,
+        other => panic!("{other:?}"),
+    };
+    bench("pathological 1 MB, 50k violations", big.len(), || {
+        let checked = check::check(&schema, &record, &Options::default());
+        assert_eq!(checked.violations().len(), 50_000);
     });
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::capture::Format;
-use crate::schema::LeadType;
+use leadcheck::capture::Format;
+use leadcheck::schema::LeadType;
 
 /// Inspect and validate the lead payloads WhatConverts sends to webhooks.
 ///
@@ -191,7 +191,7 @@ fn parse_host(text: &str) -> Result<std::net::IpAddr, String> {
 }
 
 /// The largest `--max-body`: the largest record leadcheck reads.
-const MAX_BODY_LIMIT: u64 = crate::input::MAX_RECORD_BYTES as u64;
+const MAX_BODY_LIMIT: u64 = leadcheck::reader::MAX_RECORD_BYTES as u64;
 
 /// `--max-body`: `1048576`, `512KiB`, `1MiB` (also `K`, `KB`, `M`, `MB`, all powers of 1024).
 fn parse_size(text: &str) -> Result<u64, String> {
@@ -374,8 +374,40 @@ pub struct InputArgs {
 
     /// How inputs are framed: auto (detected per input: gzip, HAR, raw HTTP requests,
     /// form-urlencoded, else JSON), json, http, har or form. Gzip is always detected.
-    #[arg(long, value_enum, default_value_t = Format::Auto, value_name = "FORMAT")]
-    pub input_format: Format,
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormat,
+
+    /// Threads that read and work on records (default: one per core). Output is in input
+    /// order, and the same, whatever the number.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+}
+
+/// `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Detected per input from its first bytes (and its name's extension).
+    Auto,
+    /// JSON documents: one, NDJSON, JSON text sequences, or values one after another.
+    Json,
+    /// Raw HTTP requests, one or many.
+    Http,
+    /// A HAR file: each POST request's body.
+    Har,
+    /// application/x-www-form-urlencoded bodies, one per line.
+    Form,
+}
+
+impl From<InputFormat> for Format {
+    fn from(f: InputFormat) -> Format {
+        match f {
+            InputFormat::Auto => Format::Auto,
+            InputFormat::Json => Format::Json,
+            InputFormat::Http => Format::Http,
+            InputFormat::Har => Format::Har,
+            InputFormat::Form => Format::Form,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -413,14 +445,14 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_errors: Option<u64>,
 
+    /// Replace personal values with stable placeholders before checking, so that no
+    /// message quotes them (see `show --redact`): for CI logs.
+    #[arg(long)]
+    pub redact: bool,
+
     /// Print nothing; only the exit status tells the result.
     #[arg(short, long)]
     pub quiet: bool,
-
-    /// Threads that parse and check records (default: one per core). Output is in input
-    /// order whatever the number.
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -263,7 +263,7 @@ fn classify(e: ureq::Error, target: &Target, timeout: Duration) -> Error {
             std::io::ErrorKind::TimedOut => Error::Timeout { after: timeout },
             _ => Error::Other {
                 authority,
-                message: crate::input::io_message(&io),
+                message: crate::reader::io_message(&io),
             },
         },
         ureq::Error::ConnectionFailed => Error::Other {

@@ -7,10 +7,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::fmt::{Node, key_text};
+use crate::tree::{Node, key_text};
 
+use crate::card::{FIELDS, SECTIONS, section_of};
 use crate::schema::{BUNDLED, COMMON_SCHEMA, DEFAULT_SCHEMA};
-use crate::summary::{FIELDS, SECTIONS, section_of};
 
 /// What the schema says about one top-level field.
 #[derive(Debug, Clone, Serialize)]
@@ -178,8 +178,8 @@ pub fn bundle() -> Node<'static> {
             .find(|(n, _)| *n == name)
             .map_or("null", |(_, t)| *t)
     };
-    let mut root = crate::fmt::parse(text(DEFAULT_SCHEMA).as_bytes());
-    let mut common = crate::fmt::parse(text(COMMON_SCHEMA).as_bytes());
+    let mut root = crate::tree::parse(text(DEFAULT_SCHEMA).as_bytes());
+    let mut common = crate::tree::parse(text(COMMON_SCHEMA).as_bytes());
     let common_id = match &common {
         Node::Object(members) => members
             .iter()
@@ -253,18 +253,7 @@ mod tests {
 
     #[test]
     fn bundle_has_no_external_references() {
-        let mut out = Vec::new();
-        let layout = crate::render::pretty::Layout {
-            compact: true,
-            indent: 0,
-        };
-        crate::render::pretty::write_node(
-            &mut out,
-            crate::render::Palette::PLAIN,
-            &bundle(),
-            layout,
-        )
-        .unwrap();
+        let out = crate::tree::to_compact(&bundle());
         let b: Value = serde_json::from_slice(&out).unwrap();
         let text = b.to_string();
         assert!(text.contains("\"$ref\":\"#/$defs/common-lead\""), "{text}");

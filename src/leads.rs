@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::diff::{self, Change, Diff, Fallback};
-use crate::input::Origin;
+use crate::record::Origin;
 
 /// The key records are grouped by: the `lead_id` as text (a number's digits, a string's
 /// content), so `153928` and `"153928"` are the same lead.

@@ -1,64 +1,62 @@
 //! leadcheck: inspect and validate the lead payloads WhatConverts sends to webhooks.
 //!
-//! The library does the work and returns data; it never prints (the lints below enforce
-//! it). `render` turns that data into text, JSON and the other output formats, writing to
-//! any `io::Write`; the binary (`src/main.rs`) only parses arguments, runs, and maps the
-//! outcome to an exit code.
+//! This is the library: it reads, checks, compares and summarises records, and returns
+//! data. It never prints (the lints below enforce it) and knows nothing of the command
+//! line, terminals or exit codes; the `leadcheck` binary (`src/main.rs` and the modules it
+//! declares: `cli`, `run`, `commands`, `render`) is built on it. Read top-down, the modules
+//! follow a record from where it comes from to what is found in it:
 //!
-//! - [`input`]: inputs (files, directories, stdin) → records with their origin;
-//! - [`capture`]: capture formats (gzip, HTTP requests, HAR, form bodies, API lists) →
-//!   bodies fed to the input reader;
-//! - [`pipeline`]: records checked on every core, results in input order;
-//! - [`position`]: byte offsets ↔ line:column, JSON Pointer → position;
-//! - [`schema`]: the bundled schemas, compiled once;
-//! - [`validate`]: violations of a record, as data;
-//! - [`summary`]: the lead card as data; [`stats`]: a capture summarised while it streams;
-//! - [`fmt`]: a record's own text as a tree (key order and numbers as written);
-//! - [`redact`]: personal values replaced by stable placeholders;
-//! - [`explain`]: the bundled schema as documentation, and bundled into one document;
-//! - [`diff`]: structural changes between two values, as data, and JSON Patch;
-//! - [`leads`]: records grouped by `lead_id`, a lead's state after each record;
+//! - [`input`]: inputs (files, directories, FIFOs, stdin), and the one failure type of
+//!   reading ([`input::InputError`]);
+//! - [`capture`]: capture formats (gzip, HTTP requests, HAR, form bodies) detected once per
+//!   input and cut into bodies; API list responses read as their leads;
+//! - [`reader`]: JSON text (documents, NDJSON, JSON text sequences, values one after
+//!   another) read as records, with recovery after a broken one;
+//! - [`record`]: a record and its [`record::Origin`]; positions of JSON Pointers in it;
+//! - [`scan`]: the one front door: every record of the inputs, worked on in parallel and
+//!   handed out in input order;
+//! - [`position`]: line:column, and JSON Pointers located in a record's text in one pass;
+//! - [`schema`]: the bundled schemas, compiled once; [`check`]: violations, as data;
+//! - [`card`]: the lead card; [`stats`]: a capture summarised; [`tree`]: a record's own
+//!   text as a tree (key order and numbers as written); [`redact`]: personal values
+//!   replaced; [`explain`]: the schemas as documentation;
+//! - [`diff`]: structural changes between two values; [`leads`]: records grouped by lead;
 //! - [`listen`]: a webhook receiver that stores every delivery in a capture, checks it and
-//!   forwards it; [`client`]: the small HTTP client it forwards with;
-//! - [`render`]: output formats and colour;
-//! - [`cli`] and [`run`]: the command line and the commands.
+//!   forwards it; [`client`]: the small HTTP client it forwards with.
 //!
 //! The library on its own: a record read, checked, and its violation pinpointed.
 //!
 //! ```
-//! use leadcheck::input::Reader;
-//! use leadcheck::schema::Schema;
-//! use leadcheck::validate::{Options, Status, check_item};
+//! use leadcheck::check::{Options, Status, check_item};
+//! use leadcheck::reader::Reader;
+//! use leadcheck::schema::Choice;
 //!
-//! let schema = Schema::bundled().unwrap();
+//! let choice = Choice::auto();
 //! let capture = br#"{"lead_id": "153928", "lead_type": "Chat"}"#;
 //! let item = Reader::new("capture".into(), &capture[..]).next().unwrap().unwrap();
-//! let checked = check_item(&schema, item, Options::default());
-//! assert_eq!(checked.status, Status::Invalid);
-//! let v = &checked.violations[0];
+//! let checked = check_item(&choice, item, &Options::default()).unwrap();
+//! assert_eq!(checked.status(), Status::Invalid);
+//! let v = &checked.violations()[0];
 //! assert_eq!((v.pointer.as_str(), v.at.to_string()), ("/lead_id", "1:13".to_string()));
 //! assert_eq!(v.message, r#"expected an integer, found string "153928""#);
 //! ```
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod capture;
-pub mod cli;
+pub mod card;
+pub mod check;
 pub mod client;
-pub mod commands;
 pub mod diff;
-pub mod error;
 pub mod explain;
-pub mod fmt;
 pub mod input;
 pub mod leads;
 pub mod listen;
-pub mod pipeline;
 pub mod position;
+pub mod reader;
+pub mod record;
 pub mod redact;
-pub mod render;
-pub mod run;
+pub mod scan;
 pub mod schema;
 pub mod stats;
 pub mod suggest;
-pub mod summary;
-pub mod validate;
+pub mod tree;

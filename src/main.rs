@@ -1,12 +1,32 @@
-//! The `leadcheck` binary: parse the arguments, run, map the outcome to an exit code.
+//! The `leadcheck` binary: the command line over the library. `main` parses the arguments,
+//! reads the terminal once, runs the command and maps its outcome to an exit code.
+//!
+//! Its modules are the binary's own: the library (`src/lib.rs`) cannot see them.
+//!
+//! - `cli`: the command line (clap), whose doc comments are `--help`;
+//! - `run`: the environment resolved once (colour per stream, width, buffering), then the
+//!   command dispatched;
+//! - `commands`: one module per command: read through the scanner, call the library,
+//!   hand the results to the renderers;
+//! - `render`: every byte of output, to the writer it is given;
+//! - `exit`: the exit codes of every command.
 
+mod cli;
+mod commands;
+mod exit;
+mod render;
+mod run;
+
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use clap::Parser;
-use leadcheck::cli::Cli;
-use leadcheck::error::{Outcome, is_broken_pipe};
-use leadcheck::run::{Terminal, run};
+
+use crate::cli::Cli;
+use crate::exit::{Outcome, is_broken_pipe};
+use crate::run::{Terminal, run};
 
 // Parsing payloads allocates a lot of small strings and maps; mimalloc makes that 15-20 %
 // faster than the system allocator on a 256 MB stream (measured with ../shared/bench on
@@ -22,8 +42,10 @@ fn main() -> ExitCode {
     // `colored` has one process-wide switch; leadcheck decides colour per stream and only
     // styles text for a stream that gets colour, so the switch is simply left on.
     colored::control::set_override(true);
+    let stdout = std::io::stdout();
     let terminal = Terminal {
-        stdout: std::io::stdout().is_terminal(),
+        stdin: std::io::stdin().is_terminal(),
+        stdout: stdout.is_terminal(),
         stderr: std::io::stderr().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         force_color: std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0"),
@@ -36,14 +58,73 @@ fn main() -> ExitCode {
                 Some(usize::from(w.0))
             }),
     };
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    match run(cli, &terminal, &mut stdout.lock(), &mut stderr.lock()) {
+    // On a terminal every line shows at once; into a file or a pipe, output is buffered
+    // (and flushed whenever the input pauses, so a live stream still shows each record).
+    let out: Box<dyn Write> = if terminal.stdout {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(64 << 10, stdout.lock()))
+    };
+    let out = Rc::new(RefCell::new(out));
+    // What goes to stderr comes after what went to stdout before it, also when both end
+    // up in the same file.
+    let mut err = AfterOut {
+        out: Rc::clone(&out),
+        err: std::io::stderr().lock(),
+    };
+    let mut shared = Shared(Rc::clone(&out));
+    let result = run(cli, &terminal, &mut shared, &mut err);
+    let mut out = shared;
+    let result = result.and_then(|outcome| {
+        out.flush()?;
+        Ok(outcome)
+    });
+    match result {
         Ok(outcome) => outcome.into(),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "leadcheck: error: {err:#}");
+            // What was written before the error goes out first.
+            if out.flush().is_err() {
+                return ExitCode::SUCCESS;
+            }
+            let text = render::text::error_line(&format!("{err:#}"));
+            let _ = std::io::stderr().write_all(text.as_bytes());
             Outcome::Error.into()
         }
+    }
+}
+
+/// stdout, shared with the stderr writer that flushes it first.
+struct Shared(Rc<RefCell<Box<dyn Write>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.borrow_mut().write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+/// stderr, written after what stdout holds is flushed.
+struct AfterOut {
+    out: Rc<RefCell<Box<dyn Write>>>,
+    err: std::io::StderrLock<'static>,
+}
+
+impl Write for AfterOut {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.borrow_mut().flush()?;
+        self.err.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.borrow_mut().flush()?;
+        self.err.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.err.flush()
     }
 }

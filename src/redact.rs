@@ -30,7 +30,7 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
-use crate::fmt::{Node, key_text};
+use crate::tree::{Node, key_text};
 
 /// What a value is, for choosing its placeholder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -393,21 +393,11 @@ mod tests {
     #[test]
     fn tree_and_value_agree() {
         let raw = br#"{"contact_name": "Jo", "additional_fields": {"Your name": "Jo", "n": 5}}"#;
-        let mut node = crate::fmt::parse(raw);
+        let mut node = crate::tree::parse(raw);
         Redactor::new().node(&mut node);
         let mut value: Value = serde_json::from_slice(raw).unwrap();
         Redactor::new().value(&mut value);
-        let mut out = Vec::new();
-        crate::render::pretty::write_node(
-            &mut out,
-            crate::render::Palette::PLAIN,
-            &node,
-            crate::render::pretty::Layout {
-                compact: true,
-                indent: 0,
-            },
-        )
-        .unwrap();
+        let out = crate::tree::to_compact(&node);
         let from_tree: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(from_tree, value);
         assert_eq!(value["additional_fields"]["Your name"], "Person 1");

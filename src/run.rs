@@ -1,5 +1,6 @@
-//! Runs a parsed command line: resolves the environment once (colour per stream), then
-//! dispatches to the command, which writes through the renderers to the streams it is given.
+//! Runs a parsed command line: resolves the environment once (colour per stream, width),
+//! then dispatches to the command, which writes through the renderers to the streams it is
+//! given.
 
 use std::io::Write;
 
@@ -7,12 +8,13 @@ use anyhow::Result;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::commands;
-use crate::error::Outcome;
-use crate::render::Palette;
+use crate::exit::Outcome;
+use crate::render::{Palette, Streams};
 
-/// What leadcheck needs to know about where it runs, read once by the binary.
+/// What leadcheck needs to know about where it runs, read once by `main`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Terminal {
+    pub stdin: bool,
     pub stdout: bool,
     pub stderr: bool,
     /// NO_COLOR is set (and not empty).
@@ -39,56 +41,42 @@ impl Terminal {
     }
 }
 
+/// The output width when neither COLUMNS nor the terminal tells it.
+pub const DEFAULT_WIDTH: usize = 100;
+
 /// Runs the command and returns the outcome that decides the exit status. An `Err` is a
 /// failure to do the job (exit status 2) or a closed output pipe.
 pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
-    let out_palette = Palette {
-        enabled: term.color(cli.color, term.stdout),
-    };
-    let err_palette = Palette {
-        enabled: term.color(cli.color, term.stderr),
-    };
-    let mut streams = Streams {
+    let mut s = Streams {
         out,
         err,
-        out_palette,
-        err_palette,
+        out_palette: Palette {
+            enabled: term.color(cli.color, term.stdout),
+        },
+        err_palette: Palette {
+            enabled: term.color(cli.color, term.stderr),
+        },
         flush_each: term.stdout,
         width: term.columns.filter(|&c| c > 0).unwrap_or(DEFAULT_WIDTH),
         progress: term.stderr,
+        stdin_is_terminal: term.stdin,
     };
+    let s = &mut s;
     match cli.command {
-        Command::Validate(args) => commands::validate::run(&args, &mut streams),
-        Command::Show(args) => commands::show::run(&args, &mut streams),
-        Command::Fmt(args) => commands::fmt::run(&args, &mut streams),
-        Command::Stats(args) => commands::stats::run(&args, &mut streams),
-        Command::Explain(args) => commands::explain::run(&args, &mut streams),
-        Command::Schema => commands::schema::run(&mut streams),
-        Command::Sample(args) => commands::sample::run(&args, &mut streams),
-        Command::Completions(args) => commands::completions::run(&args, &mut streams),
-        Command::Man(args) => commands::man::run(&args, &mut streams),
-        Command::Diff(args) => commands::diff::run(&args, &mut streams),
-        Command::History(args) => commands::history::run(&args, &mut streams),
-        Command::Listen(args) => commands::listen::run(&args, &mut streams),
+        Command::Validate(args) => commands::validate::run(&args, s),
+        Command::Show(args) => commands::show::run(&args, s),
+        Command::Fmt(args) => commands::fmt::run(&args, s),
+        Command::Stats(args) => commands::stats::run(&args, s),
+        Command::Explain(args) => commands::explain::run(&args, s),
+        Command::Schema => commands::schema::run(s),
+        Command::Sample(args) => commands::sample::run(&args, s),
+        Command::Completions(args) => commands::completions::run(&args, s),
+        Command::Man(args) => commands::man::run(&args, s),
+        Command::Diff(args) => commands::diff::run(&args, s),
+        Command::History(args) => commands::history::run(&args, s),
+        Command::Listen(args) => commands::listen::run(&args, s),
     }
 }
-
-/// The output streams of a command, with their palettes.
-pub struct Streams<'a> {
-    pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
-    pub out_palette: Palette,
-    pub err_palette: Palette,
-    /// Flush after each record (stdout is a terminal: show results as they come).
-    pub flush_each: bool,
-    /// The line width to fit tables and wrap text in.
-    pub width: usize,
-    /// stderr is a terminal: long runs may show their progress there.
-    pub progress: bool,
-}
-
-/// The output width when neither COLUMNS nor the terminal tells it.
-pub const DEFAULT_WIDTH: usize = 100;
 
 #[cfg(test)]
 mod tests {

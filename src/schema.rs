@@ -8,12 +8,15 @@
 //!
 //! [`Schemas`] compiles each of them at most once per run, when a record first needs it.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
+
+use crate::position::escape_token;
 
 /// `(file name, text)` of every bundled schema document.
 pub const BUNDLED: [(&str, &str); 10] = [
@@ -199,6 +202,11 @@ pub enum Choice {
 }
 
 impl Choice {
+    /// `--type auto`: each record's own type's schema.
+    pub fn auto() -> Choice {
+        Choice::Auto(Box::default())
+    }
+
     /// The schema for a record with this value.
     pub fn schema_for(&self, value: &Value) -> Result<&Schema, SchemaError> {
         match self {
@@ -242,10 +250,23 @@ impl std::error::Error for SchemaError {}
 /// expectations written next to its keywords, and the list of known fields).
 pub struct Schema {
     validator: Validator,
-    /// `(base URI, document)`; the first one is the root.
-    documents: Vec<(String, Value)>,
+    /// `(base URI, document)`; the first one is the root. Bundled documents are shared,
+    /// not copied.
+    documents: Vec<(String, Cow<'static, Value>)>,
     known_fields: BTreeSet<String>,
+    /// leadcheck's own annotations (`x-expected`, `x-summary`) by the URI of the schema
+    /// node that holds them (`base#/json/pointer`), found once when the schema compiles.
+    annotations: HashMap<String, Annotations>,
     name: String,
+}
+
+/// The words leadcheck's schemas put next to their keywords.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Annotations {
+    /// What a valid value looks like, in words (`x-expected`).
+    pub expected: Option<String>,
+    /// A prefix that names the problem, such as "not a chat lead" (`x-summary`).
+    pub summary: Option<String>,
 }
 
 impl std::fmt::Debug for Schema {
@@ -254,15 +275,60 @@ impl std::fmt::Debug for Schema {
     }
 }
 
-fn bundled_documents() -> Vec<(String, Value)> {
-    BUNDLED
-        .iter()
-        .map(|(name, text)| {
-            let value: Value = serde_json::from_str(text)
-                .unwrap_or_else(|e| unreachable!("bundled schema {name} is not JSON: {e}"));
-            (id_of(&value).unwrap_or_default(), value)
-        })
-        .collect()
+/// A bundled document, parsed the first time it is needed (once per run).
+fn bundled_document(index: usize) -> &'static Value {
+    static DOCS: [OnceLock<Value>; 10] = [const { OnceLock::new() }; 10];
+    DOCS[index].get_or_init(|| {
+        let (name, text) = BUNDLED[index];
+        serde_json::from_str(text)
+            .unwrap_or_else(|e| unreachable!("bundled schema {name} is not JSON: {e}"))
+    })
+}
+
+/// The index of a bundled document by its `$id` (or its file name).
+fn bundled_index(uri: &str) -> Option<usize> {
+    let file = uri.trim_end_matches('#').rsplit('/').next()?;
+    BUNDLED.iter().position(|(name, _)| *name == file)
+}
+
+/// The bundled documents a document refers to, directly or through each other.
+fn bundled_needed(doc: &Value, out: &mut Vec<usize>) {
+    let mut refs = Vec::new();
+    collect_refs(doc, &mut refs, 0);
+    for r in refs {
+        let base = r.split('#').next().unwrap_or_default();
+        let uri = if base.starts_with(BUNDLED_BASE) {
+            base.to_string()
+        } else if !base.is_empty() && !base.contains(':') {
+            format!("{BUNDLED_BASE}{base}")
+        } else {
+            continue;
+        };
+        if let Some(i) = bundled_index(&uri)
+            && !out.contains(&i)
+        {
+            out.push(i);
+            bundled_needed(bundled_document(i), out);
+        }
+    }
+}
+
+fn collect_refs(node: &Value, out: &mut Vec<String>, depth: u32) {
+    if depth > 64 {
+        return;
+    }
+    match node {
+        Value::Object(o) => {
+            if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                out.push(r.to_string());
+            }
+            for v in o.values() {
+                collect_refs(v, out, depth + 1);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out, depth + 1)),
+        _ => {}
+    }
 }
 
 fn id_of(doc: &Value) -> Option<String> {
@@ -282,14 +348,21 @@ impl Schema {
         Schema::bundled_file(&lead_type.schema_file())
     }
 
-    /// A bundled schema by its file name (`phone-call-lead.schema.json`).
+    /// A bundled schema by its file name (`phone-call-lead.schema.json`), with the bundled
+    /// documents it refers to.
     pub fn bundled_file(file: &str) -> Result<Schema, SchemaError> {
-        let docs = bundled_documents();
-        let root = docs
-            .iter()
-            .position(|(id, _)| id.rsplit('/').next() == Some(file))
+        let root = bundled_index(file)
             .ok_or_else(|| SchemaError(format!("bundled schema {file} is missing")))?;
-        Schema::compile(file.to_string(), root, docs)
+        let mut needed = vec![root];
+        bundled_needed(bundled_document(root), &mut needed);
+        let docs = needed
+            .into_iter()
+            .map(|i| {
+                let doc = bundled_document(i);
+                (id_of(doc).unwrap_or_default(), Cow::Borrowed(doc))
+            })
+            .collect();
+        Schema::compile(file.to_string(), docs)
     }
 
     /// A schema read from a file; it may refer to the bundled schemas by their `$id`.
@@ -298,61 +371,75 @@ impl Schema {
         let text = std::fs::read(path).map_err(|e| {
             SchemaError(format!(
                 "{name}: cannot read schema: {}",
-                crate::input::io_message(&e)
+                crate::reader::io_message(&e)
             ))
         })?;
         let root: Value = serde_json::from_slice(&text).map_err(|e| {
             SchemaError(format!(
-                "{name}:{}:{}: schema is not valid JSON: {}",
-                e.line(),
-                e.column(),
-                crate::input::parse_message(&e)
+                "{name}:{}: schema is not valid JSON: {}",
+                crate::reader::error_position(&text, &e),
+                crate::reader::parse_message(&e)
             ))
         })?;
         let root_id = id_of(&root).unwrap_or_default();
         // The bundled documents are registered only for a schema that refers to them.
-        let refers_to_bundled = memchr::memmem::find(&text, BUNDLED_BASE.as_bytes()).is_some();
-        let mut docs: Vec<(String, Value)> = if refers_to_bundled {
-            bundled_documents()
-                .into_iter()
-                .filter(|(id, _)| *id != root_id)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        docs.insert(0, (root_id, root));
-        Schema::compile(name, 0, docs)
+        let mut needed = Vec::new();
+        bundled_needed(&root, &mut needed);
+        let mut docs: Vec<(String, Cow<'static, Value>)> =
+            vec![(root_id.clone(), Cow::Owned(root))];
+        for i in needed {
+            let doc = bundled_document(i);
+            let id = id_of(doc).unwrap_or_default();
+            if id != root_id {
+                docs.push((id, Cow::Borrowed(doc)));
+            }
+        }
+        Schema::compile(name, docs)
     }
 
     fn compile(
         name: String,
-        root: usize,
-        mut docs: Vec<(String, Value)>,
+        docs: Vec<(String, Cow<'static, Value>)>,
     ) -> Result<Schema, SchemaError> {
-        docs.swap(0, root);
         let validator = {
             let resources = docs
                 .iter()
                 // Every document with an id is a resource, the root too: the bundled
                 // documents refer to each other.
                 .filter(|(id, _)| !id.is_empty())
-                .map(|(id, doc)| (id.as_str(), doc));
+                .map(|(id, doc)| (id.as_str(), doc.as_ref()));
             let registry = Registry::new()
                 .extend(resources)
                 .and_then(|b| b.prepare())
-                .map_err(|e| SchemaError(format!("{name}: cannot resolve schema: {e}")))?;
+                .map_err(|e| {
+                    SchemaError(format!(
+                        "{name}: cannot resolve schema: {}",
+                        resolve_message(&e.to_string())
+                    ))
+                })?;
             jsonschema::options()
                 .with_registry(&registry)
                 .should_validate_formats(true)
                 .build(&docs[0].1)
-                .map_err(|e| SchemaError(format!("{name}: invalid schema: {e}")))?
+                .map_err(|e| {
+                    SchemaError(format!(
+                        "{name}: invalid schema: {}",
+                        resolve_message(&e.to_string())
+                    ))
+                })?
         };
         let mut known_fields = BTreeSet::new();
         collect_fields(&docs, &docs[0].0, &docs[0].1, &mut known_fields, 0);
+        let mut annotations = HashMap::new();
+        for (id, doc) in &docs {
+            let mut pointer = String::new();
+            collect_annotations(id, doc, &mut pointer, &mut annotations, 0);
+        }
         Ok(Schema {
             validator,
             documents: docs,
             known_fields,
+            annotations,
             name,
         })
     }
@@ -381,15 +468,87 @@ impl Schema {
     pub fn lookup(&self, uri: &str) -> Option<&Value> {
         lookup_in(&self.documents, uri)
     }
+
+    /// leadcheck's annotations of the schema node that holds the keyword at `keyword_uri`
+    /// (an error's absolute keyword location).
+    pub fn annotations(&self, keyword_uri: &str) -> Option<&Annotations> {
+        let (base, fragment) = keyword_uri.split_once('#').unwrap_or((keyword_uri, ""));
+        let owner = fragment.rfind('/').map_or("", |i| &fragment[..i]);
+        let key = &keyword_uri[..(base.len() + 1 + owner.len()).min(keyword_uri.len())];
+        let found = if key.contains('%') {
+            self.annotations.get(&percent_decode(key))
+        } else {
+            self.annotations.get(key)
+        };
+        found.or_else(|| {
+            // A root document without an $id: the validator names it its own way.
+            let root = &self.documents[0].0;
+            self.annotations
+                .get(&format!("{root}#{}", percent_decode(owner)))
+        })
+    }
+}
+
+/// Names the network where jsonschema names its HTTP feature: leadcheck never fetches.
+fn resolve_message(message: &str) -> String {
+    if message.contains("resolve-http") || message.contains("http") && message.contains("feature") {
+        format!(
+            "{message} — leadcheck never fetches schemas from the network: it resolves only the bundled schemas, by their $id under {BUNDLED_BASE}"
+        )
+    } else {
+        message.to_string()
+    }
+}
+
+/// Gathers the `x-expected` and `x-summary` annotations of a document, by node URI.
+fn collect_annotations(
+    id: &str,
+    node: &Value,
+    pointer: &mut String,
+    out: &mut HashMap<String, Annotations>,
+    depth: u32,
+) {
+    if depth > 64 {
+        return;
+    }
+    match node {
+        Value::Object(o) => {
+            let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+            let notes = Annotations {
+                expected: text("x-expected"),
+                summary: text("x-summary"),
+            };
+            if notes != Annotations::default() {
+                out.insert(format!("{id}#{pointer}"), notes);
+            }
+            for (k, v) in o {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_token(k));
+                collect_annotations(id, v, pointer, out, depth + 1);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_annotations(id, v, pointer, out, depth + 1);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// [`Schema::lookup`] in a list of `(base URI, document)`, the first being the root.
-fn lookup_in<'d>(documents: &'d [(String, Value)], uri: &str) -> Option<&'d Value> {
+fn lookup_in<'d>(documents: &'d [(String, Cow<'static, Value>)], uri: &str) -> Option<&'d Value> {
     let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
     let doc = documents
         .iter()
         .find(|(id, _)| id == base)
-        .map_or(&documents[0].1, |(_, d)| d);
+        .map_or(documents[0].1.as_ref(), |(_, d)| d.as_ref());
     let fragment = percent_decode(fragment);
     if fragment.is_empty() {
         Some(doc)
@@ -400,7 +559,7 @@ fn lookup_in<'d>(documents: &'d [(String, Value)], uri: &str) -> Option<&'d Valu
 
 /// Gathers top-level property names through `allOf`/`anyOf`/`oneOf` and `$ref`s.
 fn collect_fields(
-    docs: &[(String, Value)],
+    docs: &[(String, Cow<'static, Value>)],
     base: &str,
     node: &Value,
     out: &mut BTreeSet<String>,

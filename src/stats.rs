@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::validate::{Checked, Status, Tally};
+use crate::check::{Checked, Status, Tally};
 
 /// The summary of a capture.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -61,7 +61,7 @@ impl Stats {
     /// Folds one checked record (and its value, when it was readable) in.
     pub fn add(&mut self, checked: &Checked, value: Option<&Value>) {
         self.records += 1;
-        match checked.status {
+        match checked.status() {
             Status::Valid => self.valid += 1,
             Status::Invalid => self.invalid += 1,
             Status::Unreadable => self.unreadable += 1,
@@ -146,13 +146,14 @@ pub fn json_type(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Item, Reader};
-    use crate::schema::Schema;
-    use crate::validate::{Options, check_item};
+    use crate::check::{Options, check_item};
+    use crate::reader::Reader;
+    use crate::record::Item;
+    use crate::schema::{Choice, Schema};
 
     #[test]
     fn counts_groups_and_field_types() {
-        let schema = Schema::bundled().unwrap();
+        let choice = Choice::Fixed(Schema::bundled().unwrap());
         let text = concat!(
             r#"{"lead_id": 1, "lead_type": "Chat", "lead_analysis": [], "date_created": "2016-02-01T14:09:01Z"}"#,
             "\n",
@@ -166,7 +167,7 @@ mod tests {
                 Item::Record(r) => Some(r.value.clone()),
                 Item::Unreadable(_) => None,
             };
-            let checked = check_item(&schema, item, Options::default());
+            let checked = check_item(&choice, item, &Options::default()).unwrap();
             stats.add(&checked, value.as_ref());
         }
         assert_eq!((stats.records, stats.valid, stats.unreadable), (3, 2, 1));

@@ -1,10 +1,11 @@
 //! Arbitrary bytes through format detection (gzip, HAR, HTTP, form, JSON), every capture
-//! parser, the stream reader and the API-list expansion: nothing may panic, and every item
-//! must be numbered and positioned.
+//! framer, the stream reader, the API-list expansion and the position code production
+//! uses (`Record::positions`, the one function that turns JSON Pointers into line:column):
+//! nothing may panic, every item must be numbered in order and placed inside the input.
 #![no_main]
 
 use leadcheck::capture::{self, Format};
-use leadcheck::input::Item;
+use leadcheck::record::Item;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,13 +17,17 @@ fuzz_target!(|data: &[u8]| {
         ),
         None => (Format::Auto, data),
     };
-    for (i, item) in capture::read_bytes(bytes, format).iter().enumerate() {
+    let items = capture::read_bytes(bytes, format);
+    assert!(!items.is_empty(), "every input is at least one item");
+    for (i, item) in items.iter().enumerate() {
         let origin = item.origin();
         assert_eq!(origin.record, i as u64 + 1);
         assert!(origin.start.line >= 1 && origin.start.column >= 1);
         if let Item::Record(r) = item {
-            // Every pointer into the record resolves to a position inside the input.
-            let _ = r.position_of("/lead_id");
+            // Every pointer into the record resolves to a position at or after its start.
+            for p in r.positions(&["/lead_id", "", "/leads/0/lead_id", "/a/b/0/c"]) {
+                assert!(p.at >= origin.start || r.text.is_empty(), "{p:?} {origin:?}");
+            }
         }
     }
 });

@@ -12,12 +12,17 @@
 //! `http_build_query` writes them).
 //!
 //! As an input format (`--input-format form`, or detected), each non-empty line is one
-//! body. Positions inside a form body are not mapped: every violation of a form record is
-//! reported at the start of its body.
+//! body. A violation of a form record is reported where its field's pair is in the body.
+
+use std::io::{self, Read};
 
 use serde_json::{Map, Value};
 
-use super::{BodyKind, Lines, Segment};
+use super::stream::{Line, Stream};
+use super::{BodyKind, BodyUnit, Framer, Unit};
+use crate::position::Mark;
+use crate::reader::MAX_RECORD_BYTES;
+use crate::record::Placement;
 
 /// Fields converted to integers.
 pub const INTEGERS: [&str; 5] = [
@@ -49,36 +54,121 @@ pub fn looks_like(text: &[u8]) -> bool {
     key_len > 0 && text.get(key_len) == Some(&b'=') && text[0].is_ascii_alphabetic()
 }
 
-/// Splits an input of form bodies, one per non-empty line.
-pub fn split(data: &[u8]) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut lines = Lines::new(data);
-    let mut start = 0;
-    while start < data.len() {
-        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
-        let body = data[start..end].trim_ascii();
-        if !body.is_empty() {
-            let lead = data[start..end]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-            let at = start + lead;
-            out.push(Segment::Body {
-                bytes: body.to_vec(),
-                at: lines.at(at),
-                offset: at as u64,
-                kind: BodyKind::Form,
-                context: "form body".into(),
-            });
+/// The units of an input of form bodies, one per non-empty line.
+pub struct Units {
+    s: Stream,
+    any: bool,
+    done: bool,
+}
+
+impl Units {
+    pub fn new(src: Box<dyn Read + Send>) -> Units {
+        Units {
+            s: Stream::new(src),
+            any: false,
+            done: false,
         }
-        start = end + 1;
     }
-    if out.is_empty() {
-        out.push(Segment::Unreadable {
-            at: lines.at(0),
-            offset: 0,
-            message: "no payload: the input is empty".into(),
-        });
+}
+
+impl Framer for Units {
+    fn position(&self) -> Mark {
+        self.s.mark()
+    }
+}
+
+impl Iterator for Units {
+    type Item = io::Result<Unit>;
+
+    fn next(&mut self) -> Option<io::Result<Unit>> {
+        if self.done {
+            return None;
+        }
+        let line = loop {
+            match self.s.skip_whitespace() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    if self.any {
+                        return None;
+                    }
+                    self.any = true;
+                    return Some(Ok(Unit::Bad {
+                        mark: self.s.mark(),
+                        message: "no payload: the input is empty".into(),
+                    }));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+            let start = self.s.mark();
+            match self.s.line(MAX_RECORD_BYTES) {
+                Ok(Line::Len(n)) => break (start, n),
+                Ok(Line::End) => continue,
+                Ok(Line::TooLong) => {
+                    if let Err(e) = self.s.skip_line() {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    self.any = true;
+                    return Some(Ok(Unit::Bad {
+                        mark: start,
+                        message: format!(
+                            "form body larger than {} MiB: skipped (a lead payload is a few kilobytes)",
+                            MAX_RECORD_BYTES >> 20
+                        ),
+                    }));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        };
+        let (start, n) = line;
+        let text = self.s.rest()[..n].trim_ascii_end().to_vec();
+        self.s.consume(n);
+        self.any = true;
+        Some(Ok(Unit::Body(BodyUnit {
+            text,
+            start,
+            placement: Placement::Verbatim,
+            kind: BodyKind::Form,
+            context: "form body".into(),
+            body: None,
+        })))
+    }
+}
+
+/// A form body as a record: its value, JSON text made from it, and where its fields are.
+pub fn record(body: &[u8], start: Mark) -> Result<(Value, Vec<u8>, Placement), String> {
+    let value = parse(body)?;
+    let text = serde_json::to_vec(&value).unwrap_or_default();
+    let fields = field_marks(body, start);
+    Ok((value, text, Placement::Fields(std::sync::Arc::new(fields))))
+}
+
+/// The place of each top-level field's pair in a body (the first pair of a field).
+fn field_marks(body: &[u8], start: Mark) -> Vec<(String, Mark)> {
+    let mut out: Vec<(String, Mark)> = Vec::new();
+    let mut mark = start;
+    let mut done = 0;
+    let mut at = 0;
+    for pair in body.split(|&b| b == b'&') {
+        let key_end = memchr::memchr2(b'=', b'[', pair).unwrap_or(pair.len());
+        if let Ok(key) = decode(&pair[..key_end])
+            && !key.is_empty()
+        {
+            let pointer = format!("/{}", crate::position::escape_token(&key));
+            if !out.iter().any(|(p, _)| *p == pointer) {
+                mark = mark.advance(&body[done..at]);
+                done = at;
+                out.push((pointer, mark));
+            }
+        }
+        at += pair.len() + 1;
     }
     out
 }

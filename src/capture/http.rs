@@ -1,32 +1,45 @@
-//! Raw HTTP requests, as a listener or a proxy saves them: request line, headers, a blank
-//! line, the body; one or many per file; CRLF or LF line ends. Responses saved between
-//! them (`HTTP/1.1 200 OK`, headers, body) are framed the same way and skipped.
+//! Raw HTTP requests, as a listener or a proxy saves them (and as `leadcheck listen`
+//! writes its capture): request line, headers, a blank line, the body; one or many per
+//! file; CRLF or LF line ends. Responses saved between them (`HTTP/1.1 200 OK`, headers,
+//! body) are framed the same way and skipped. The capture is read as a stream: one request
+//! is held at a time.
 //!
 //! The body is framed by `Transfer-Encoding: chunked`, else by `Content-Length`, else it
 //! runs to the next request line (or the end of the input). A body sent with
-//! `Content-Encoding: gzip` is decompressed; one sent as `application/x-www-form-urlencoded`
-//! is read by [`form`](super::form) (unless it starts with `{` or `[`: a JSON body with a
-//! wrong Content-Type is still JSON).
+//! `Content-Encoding: gzip` is decompressed (up to the record limit); other encodings and
+//! multipart bodies are reported as unsupported. A body sent as
+//! `application/x-www-form-urlencoded` is read by [`form`](super::form) (unless it starts
+//! with `{` or `[`: a JSON body with a wrong Content-Type is still JSON).
 //!
-//! Each body is a segment whose position is the body's first byte in the file. For a chunked
-//! body, that is the first chunk's data, and positions inside the body count the chunks'
-//! data as if it were contiguous (chunk size lines are not counted).
+//! Positions: a body's records are placed in the file, also inside a chunked body (its
+//! chunks' data are pieces of the file) and after the first chunk. A decompressed body's
+//! problems are reported at the body's start, with their place in the decompressed text.
 //!
-//! Malformed framing is one unreadable segment with a position, and reading goes on at the
-//! next line that is a request line: text that is not a request, a header block that never
-//! ends, a bad `Content-Length` or chunk size, a chunk or a `Content-Length` that runs past
-//! the end of the input or into the next request. JSON bodies cannot hold a line that
-//! starts with a request line (strings cannot hold a raw newline), so that is a safe place
-//! to resume. Requests without a body are not records when their method never carries one
-//! (GET, HEAD, OPTIONS, DELETE, TRACE, CONNECT); a POST with an empty body is an unreadable
-//! record ("no payload").
+//! Malformed framing is one unreadable record with a position, and reading goes on at the
+//! next line that is a request line: text that is not a request, a head that never ends or
+//! is too large, a bad `Content-Length` or chunk size, a body that runs past the end of the
+//! input, into the next request, or past its `Content-Length`. JSON bodies cannot hold a line
+//! that starts with a request line (strings cannot hold a raw newline), so that is a safe
+//! place to resume. Requests without a body are not records when their method never
+//! carries one (GET, HEAD, OPTIONS, DELETE, TRACE, CONNECT); a POST with an empty body is an
+//! unreadable record ("no payload").
 
-use std::io::Read;
+use std::io::{self, Read};
+use std::sync::Arc;
 
-use super::{BodyKind, Lines, Segment};
+use super::stream::{Line, Stream};
+use super::{BodyKind, BodyUnit, Framer, Unit, gzip};
+use crate::position::Mark;
+use crate::reader::MAX_RECORD_BYTES;
+use crate::record::{Body, Pieces, Placement};
 
 /// Methods that never carry a lead: a request of these without a body is skipped.
 const BODYLESS: [&str; 6] = ["GET", "HEAD", "OPTIONS", "DELETE", "TRACE", "CONNECT"];
+
+/// The largest request head (request line and headers) read.
+pub const MAX_HEAD: usize = 64 << 10;
+/// The most headers a request may have.
+pub const MAX_HEADERS: usize = 100;
 
 /// Whether `text` starts with a request line: `METHOD SP target [SP HTTP/x.y]`, the method
 /// in capitals, the target a path, an absolute URL or `*`.
@@ -73,322 +86,561 @@ pub fn is_status_line(text: &[u8]) -> bool {
 }
 
 /// Whether `text` starts an HTTP message: a request line or a status line.
-fn is_message_start(text: &[u8]) -> bool {
+pub fn is_message_start(text: &[u8]) -> bool {
     is_request_line(text) || is_status_line(text)
 }
 
-/// The first line start at or after `from` that starts an HTTP message.
-fn next_request(data: &[u8], from: usize) -> Option<usize> {
-    let from = from.min(data.len());
-    if (from == 0 || data[from - 1] == b'\n') && is_message_start(&data[from..]) {
-        return Some(from);
-    }
-    memchr::memchr_iter(b'\n', &data[from..])
-        .map(|i| from + i + 1)
-        .find(|&l| l < data.len() && is_message_start(&data[l..]))
+/// The units (bodies and framing errors) of a capture of HTTP requests.
+pub struct Units {
+    s: Stream,
+    done: bool,
+    /// A unit has been handed out.
+    any: bool,
 }
 
-/// The end of the line that starts at `at` (past its `\n`), and the line without its end.
-fn line(data: &[u8], at: usize) -> (usize, &[u8]) {
-    match memchr::memchr(b'\n', &data[at..]) {
-        Some(i) => {
-            let l = &data[at..at + i];
-            (at + i + 1, l.strip_suffix(b"\r").unwrap_or(l))
+impl Units {
+    pub fn new(src: Box<dyn Read + Send>) -> Units {
+        Units {
+            s: Stream::new(src),
+            done: false,
+            any: false,
         }
-        None => (data.len(), &data[at..]),
     }
 }
 
-/// Skips a line end (`\r\n` or `\n`) at `at`; `None` when there is none.
-fn line_end(data: &[u8], at: usize) -> Option<usize> {
-    match data.get(at..) {
-        Some([b'\r', b'\n', ..]) => Some(at + 2),
-        Some([b'\n', ..]) => Some(at + 1),
-        Some([]) => Some(at),
-        _ => None,
+impl Iterator for Units {
+    type Item = io::Result<Unit>;
+
+    fn next(&mut self) -> Option<io::Result<Unit>> {
+        while !self.done {
+            match self.message() {
+                Ok(Some(unit)) => {
+                    self.any = true;
+                    return Some(Ok(unit));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        if !self.any {
+            self.any = true;
+            return Some(Ok(bad(
+                Mark::START,
+                "no payload: no request with a body in this capture".into(),
+            )));
+        }
+        None
     }
 }
 
-/// Splits a capture of HTTP requests into their bodies and framing errors.
-pub fn split(data: &[u8]) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut lines = Lines::new(data);
-    let mut i = 0;
-    let bad = |out: &mut Vec<Segment>, lines: &mut Lines<'_>, at: usize, message: String| {
-        out.push(Segment::Unreadable {
-            at: lines.at(at),
-            offset: at as u64,
-            message,
-        });
-    };
-    loop {
-        while i < data.len() && data[i].is_ascii_whitespace() {
-            i += 1;
+impl Framer for Units {
+    fn position(&self) -> Mark {
+        self.s.mark()
+    }
+}
+
+/// The head of a message.
+struct Head {
+    response: bool,
+    method: String,
+    context: String,
+    content_length: Option<Vec<u8>>,
+    chunked: bool,
+    content_encoding: Option<String>,
+    content_type: Option<String>,
+}
+
+impl Units {
+    /// Reads one message. `None` when it is no unit (a response, a request without a
+    /// body), or at the end (then `done` is set).
+    fn message(&mut self) -> io::Result<Option<Unit>> {
+        if !self.s.skip_whitespace()? {
+            self.done = true;
+            return Ok(None);
         }
-        if i >= data.len() {
-            break;
-        }
-        let response = is_status_line(&data[i..]);
-        if !response && !is_request_line(&data[i..]) {
-            bad(
-                &mut out,
-                &mut lines,
-                i,
+        let start = self.s.mark();
+        let first = match self.s.line(MAX_HEAD)? {
+            Line::Len(n) => self.s.rest()[..n].to_vec(),
+            Line::TooLong | Line::End => Vec::new(),
+        };
+        if !is_message_start(&first) {
+            self.skip_to_message()?;
+            return Ok(Some(bad(
+                start,
                 "not an HTTP request: expected a request line like `POST /webhook HTTP/1.1`".into(),
-            );
-            i = next_request(data, line(data, i).0).unwrap_or(data.len());
-            continue;
+            )));
         }
-        let request = i;
-        let (after, request_line) = line(data, i);
-        let request_line = String::from_utf8_lossy(request_line).into_owned();
-        let mut words = request_line.split(' ');
+        let response = is_status_line(&first);
+        let line = String::from_utf8_lossy(trim_line(&first)).into_owned();
         let (method, target) = if response {
-            // A response is framed like a request, and then skipped: it holds no lead.
             ("HTTP".to_string(), "response".to_string())
         } else {
+            let mut words = line.split(' ');
             let method = words.next().unwrap_or_default().to_string();
             let target: String = words.next().unwrap_or_default().chars().take(80).collect();
             (method, target)
         };
         let context = format!("body of {method} {target}");
-        i = after;
+        self.s.consume(first.len());
 
         // Headers, up to the blank line.
-        let mut content_length: Option<&[u8]> = None;
-        let mut chunked = false;
-        let mut gzip = false;
-        let mut form = false;
-        let mut ended = false;
-        while i < data.len() {
-            let (next, header) = line(data, i);
-            if header.is_empty() {
-                i = next;
-                ended = true;
-                break;
-            }
-            if is_message_start(header) {
-                break; // the next message: this one had no blank line
-            }
-            if let Some(colon) = memchr::memchr(b':', header) {
-                let name = String::from_utf8_lossy(&header[..colon]).to_ascii_lowercase();
-                let value = header[colon + 1..].trim_ascii();
-                let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
-                match name.trim() {
-                    "content-length" => content_length = Some(value),
-                    "transfer-encoding" => chunked = lower.contains("chunked"),
-                    "content-encoding" => gzip = lower.contains("gzip"),
-                    "content-type" => form = lower.starts_with("application/x-www-form-urlencoded"),
-                    _ => {}
+        let mut head = Vec::new();
+        let ended = loop {
+            match self.s.line(MAX_HEAD)? {
+                Line::End => break false,
+                Line::TooLong => {
+                    self.skip_to_message()?;
+                    return Ok(Some(bad(
+                        start,
+                        format!(
+                            "request head of {method} {target} is larger than {} KiB",
+                            MAX_HEAD >> 10
+                        ),
+                    )));
+                }
+                Line::Len(n) => {
+                    let line = &self.s.rest()[..n];
+                    if trim_line(line).is_empty() {
+                        head.extend_from_slice(line);
+                        self.s.consume(n);
+                        break true;
+                    }
+                    if is_message_start(line) {
+                        break false; // the next message: this one had no blank line
+                    }
+                    if head.len() + n > MAX_HEAD {
+                        self.skip_to_message()?;
+                        return Ok(Some(bad(
+                            start,
+                            format!(
+                                "request head of {method} {target} is larger than {} KiB",
+                                MAX_HEAD >> 10
+                            ),
+                        )));
+                    }
+                    head.extend_from_slice(line);
+                    self.s.consume(n);
                 }
             }
-            i = next;
-        }
+        };
         if !ended {
-            if i >= data.len() {
-                bad(
-                    &mut out,
-                    &mut lines,
-                    request,
+            if self.s.rest().is_empty() && !self.s.fill(1)? {
+                return Ok(Some(bad(
+                    start,
                     format!(
                         "truncated request: the headers of {method} {target} do not end (no blank line)"
                     ),
-                );
-                break;
+                )));
             }
             // A request line right after the headers: a request without a blank line, and
             // so without a body.
             if !response && !BODYLESS.contains(&method.as_str()) {
-                bad(
-                    &mut out,
-                    &mut lines,
-                    i,
+                return Ok(Some(bad(
+                    self.s.mark(),
                     format!("{context}: no payload: the request has no blank line and no body"),
-                );
+                )));
             }
-            continue;
+            return Ok(None);
         }
-        let body_start = i;
+        let head = match parse_head(&head, response, method, context) {
+            Ok(head) => head,
+            Err(message) => {
+                self.skip_body_leniently()?;
+                return Ok(Some(bad(start, message)));
+            }
+        };
+        self.body(head)
+    }
 
-        let body: Vec<u8>;
-        let at: usize;
-        if chunked {
-            let mut data_start = None;
+    /// Reads the body of a message whose head has been read.
+    fn body(&mut self, head: Head) -> io::Result<Option<Unit>> {
+        let context = &head.context;
+        let body_start = self.s.mark();
+        let mut pieces: Option<Pieces> = None;
+        let bytes: Vec<u8> = if head.chunked {
             let mut bytes = Vec::new();
-            let mut j = body_start;
-            let mut error = None;
+            let mut p = Pieces::new();
             loop {
-                if j >= data.len() {
-                    error = Some((
-                        j,
-                        "truncated chunked body: it ends without the last (0-size) chunk"
-                            .to_string(),
-                    ));
-                    break;
-                }
-                let (next, size_line) = line(data, j);
-                let size_text = String::from_utf8_lossy(size_line);
-                let size_text = size_text.split(';').next().unwrap_or_default().trim();
-                let Ok(size) = usize::from_str_radix(size_text, 16) else {
-                    error = Some((
-                        j,
-                        format!("invalid chunk size line {:?}", preview(size_line)),
-                    ));
-                    break;
+                let size_at = self.s.mark();
+                let n = match self.s.line(1024)? {
+                    Line::Len(n) => n,
+                    Line::End => {
+                        return Ok(Some(bad(
+                            size_at,
+                            format!(
+                                "{context}: truncated chunked body: it ends without the last (0-size) chunk"
+                            ),
+                        )));
+                    }
+                    Line::TooLong => 0,
                 };
+                let mut line = self.s.rest()[..n].to_vec();
+                // httparse wants CRLF; captures saved with LF line ends have bare LFs.
+                if line.ends_with(b"\n") && !line.ends_with(b"\r\n") {
+                    line.insert(line.len() - 1, b'\r');
+                }
+                let size = match httparse::parse_chunk_size(&line) {
+                    Ok(httparse::Status::Complete((_, size))) if n > 0 => size,
+                    _ => {
+                        self.skip_to_message()?;
+                        return Ok(Some(bad(
+                            size_at,
+                            format!(
+                                "{context}: invalid chunk size line {:?}",
+                                preview(trim_line(&line))
+                            ),
+                        )));
+                    }
+                };
+                self.s.consume(n);
                 if size == 0 {
                     // Trailers, up to a blank line or the end.
-                    j = next;
-                    while j < data.len() {
-                        let (n, trailer) = line(data, j);
-                        j = n;
-                        if trailer.is_empty() {
-                            break;
+                    loop {
+                        match self.s.line(MAX_HEAD)? {
+                            Line::Len(n) => {
+                                let blank = trim_line(&self.s.rest()[..n]).is_empty();
+                                self.s.consume(n);
+                                if blank {
+                                    break;
+                                }
+                            }
+                            Line::TooLong => self.s.skip_line()?,
+                            Line::End => break,
                         }
                     }
                     break;
                 }
-                let start = next;
-                let left = data.len() - start;
-                if size > left {
-                    error = Some((
-                        start,
+                let data_at = self.s.mark();
+                if bytes.len() as u64 + size > MAX_RECORD_BYTES as u64 {
+                    self.skip_to_message()?;
+                    return Ok(Some(bad(body_start, too_large(context))));
+                }
+                let size = size as usize;
+                if !self.s.fill(size)? {
+                    let left = self.s.rest().len();
+                    let rest = self.s.rest();
+                    let next = next_message_in(rest).unwrap_or(left);
+                    self.s.consume(next);
+                    return Ok(Some(bad(
+                        data_at,
                         format!(
-                            "truncated chunk: the chunk size says {size} bytes, {left} are left in the input"
+                            "{context}: truncated chunk: the chunk size says {size} bytes, {left} are left in the input"
                         ),
-                    ));
-                    break;
+                    )));
                 }
-                match line_end(data, start + size) {
-                    Some(n) => {
-                        data_start.get_or_insert(start);
-                        bytes.extend_from_slice(&data[start..start + size]);
-                        j = n;
-                    }
-                    None => {
-                        error = Some((
-                            start,
-                            format!(
-                                "truncated chunk: the {size} bytes of the chunk are not followed by a line end (a chunk cut short, or a wrong size)"
-                            ),
-                        ));
-                        break;
-                    }
-                }
+                self.s.fill(size + 2)?;
+                let end = match self.s.rest().get(size..) {
+                    Some([b'\r', b'\n', ..]) => Some(size + 2),
+                    Some([b'\n', ..]) => Some(size + 1),
+                    Some([]) => Some(size),
+                    _ => None,
+                };
+                let Some(end) = end else {
+                    let next = next_message_in(self.s.rest()).unwrap_or(self.s.rest().len());
+                    self.s.consume(next);
+                    return Ok(Some(bad(
+                        data_at,
+                        format!(
+                            "{context}: truncated chunk: the {size} bytes of the chunk are not followed by a line end (a chunk cut short, or a wrong size)"
+                        ),
+                    )));
+                };
+                p.verbatim(bytes.len(), data_at);
+                bytes.extend_from_slice(&self.s.rest()[..size]);
+                self.s.consume(end);
             }
-            if let Some((at, message)) = error {
-                bad(&mut out, &mut lines, at, format!("{context}: {message}"));
-                i = next_request(data, at).unwrap_or(data.len());
-                continue;
-            }
-            i = j;
-            at = data_start.unwrap_or(body_start);
-            body = bytes;
-        } else if let Some(length) = content_length {
+            pieces = Some(p);
+            bytes
+        } else if let Some(length) = &head.content_length {
             let Some(length) = std::str::from_utf8(length)
                 .ok()
-                .and_then(|s| s.parse::<usize>().ok())
+                .and_then(|s| s.trim().parse::<u64>().ok())
             else {
-                bad(
-                    &mut out,
-                    &mut lines,
-                    request,
+                self.skip_body_leniently()?;
+                return Ok(Some(bad(
+                    body_start,
                     format!("{context}: invalid Content-Length {:?}", preview(length)),
-                );
-                i = next_request(data, body_start).unwrap_or(data.len());
-                continue;
+                )));
             };
-            let end = body_start.saturating_add(length);
-            let next = next_request(data, body_start);
-            if end > data.len() {
-                let left = data.len() - body_start;
-                let message = format!(
-                    "{context}: truncated body: Content-Length says {length} bytes, {left} are left in the input"
-                );
-                match next {
-                    Some(n) => {
-                        bad(&mut out, &mut lines, body_start, message);
-                        i = n;
-                    }
-                    None => {
-                        bad(&mut out, &mut lines, body_start, message);
-                        i = data.len();
-                    }
-                }
-                continue;
+            if length > MAX_RECORD_BYTES as u64 {
+                self.s.skip(length)?;
+                self.skip_to_message()?;
+                return Ok(Some(bad(body_start, too_large(context))));
             }
-            if let Some(n) = next.filter(|&n| n < end) {
-                bad(
-                    &mut out,
-                    &mut lines,
+            let length = length as usize;
+            let complete = self.s.fill(length)?;
+            let rest = self.s.rest();
+            let next = next_message_in(rest);
+            if !complete {
+                let left = rest.len();
+                self.s.consume(next.unwrap_or(left));
+                return Ok(Some(bad(
                     body_start,
                     format!(
-                        "{context}: Content-Length says {length} bytes, but the next request starts after {} (a truncated body?)",
-                        n - body_start
+                        "{context}: truncated body: Content-Length says {length} bytes, {left} are left in the input"
                     ),
-                );
-                i = n;
-                continue;
+                )));
             }
-            body = data[body_start..end].to_vec();
-            at = body_start;
-            i = end;
+            if let Some(n) = next.filter(|&n| n < length) {
+                self.s.consume(n);
+                return Ok(Some(bad(
+                    body_start,
+                    format!(
+                        "{context}: Content-Length says {length} bytes, but the next request starts after {n} (a truncated body?)"
+                    ),
+                )));
+            }
+            let bytes = rest[..length].to_vec();
+            self.s.consume(length);
+            // What follows the body must be blank up to the next message: text there means
+            // the body is longer than its Content-Length.
+            if let Some(extra) = self.text_after_body()? {
+                return Ok(Some(bad(
+                    body_start,
+                    format!(
+                        "{context}: the body is longer than its Content-Length ({length} bytes; {extra} more before the next request)"
+                    ),
+                )));
+            }
+            bytes
         } else {
-            let end = next_request(data, body_start).unwrap_or(data.len());
-            let mut trimmed = end;
-            while trimmed > body_start && data[trimmed - 1].is_ascii_whitespace() {
-                trimmed -= 1;
-            }
-            body = data[body_start..trimmed].to_vec();
-            at = body_start;
-            i = end;
-        }
-
-        if response || (body.trim_ascii().is_empty() && BODYLESS.contains(&method.as_str())) {
-            continue;
-        }
-        let body = if gzip {
-            let mut plain = Vec::new();
-            match flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut plain) {
-                Ok(_) => plain,
-                Err(e) => {
-                    bad(
-                        &mut out,
-                        &mut lines,
-                        at,
-                        format!(
-                            "{context}: Content-Encoding gzip, but the body does not decompress: {}",
-                            crate::input::io_message(&e)
-                        ),
-                    );
-                    continue;
+            // No framing: the body runs to the next message.
+            let mut bytes = Vec::new();
+            loop {
+                match self.s.line(MAX_RECORD_BYTES)? {
+                    Line::End => break,
+                    Line::TooLong => {
+                        self.skip_to_message()?;
+                        return Ok(Some(bad(body_start, too_large(context))));
+                    }
+                    Line::Len(n) => {
+                        let line = &self.s.rest()[..n];
+                        if is_message_start(line) {
+                            break;
+                        }
+                        if bytes.len() + n > MAX_RECORD_BYTES {
+                            self.skip_to_message()?;
+                            return Ok(Some(bad(body_start, too_large(context))));
+                        }
+                        bytes.extend_from_slice(line);
+                        self.s.consume(n);
+                    }
                 }
             }
-        } else {
-            body
+            while bytes.last().is_some_and(u8::is_ascii_whitespace) {
+                bytes.pop();
+            }
+            bytes
         };
-        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+
+        if head.response {
+            return Ok(None);
+        }
+        if bytes.trim_ascii().is_empty() {
+            if BODYLESS.contains(&head.method.as_str()) {
+                return Ok(None);
+            }
+            return Ok(Some(bad(
+                body_start,
+                format!("{context}: no payload: the body is empty"),
+            )));
+        }
+        if let Some(media) = head
+            .content_type
+            .as_deref()
+            .filter(|t| t.to_ascii_lowercase().starts_with("multipart/"))
+        {
+            let media = media.split(';').next().unwrap_or(media).trim();
+            return Ok(Some(bad(
+                body_start,
+                format!(
+                    "{context}: unsupported Content-Type {media} (leadcheck reads JSON and form-urlencoded bodies)"
+                ),
+            )));
+        }
+        let body = Arc::new(Body {
+            bytes: bytes.clone(),
+            content_type: head.content_type.clone(),
+            content_encoding: head.content_encoding.clone(),
+        });
+        let (text, placement) = match head
+            .content_encoding
+            .as_deref()
+            .map(|e| e.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("" | "identity") => (
+                bytes,
+                match pieces {
+                    Some(p) => Placement::Pieces(Arc::new(p)),
+                    None => Placement::Verbatim,
+                },
+            ),
+            Some("gzip" | "x-gzip") => match gzip::body(&bytes, MAX_RECORD_BYTES) {
+                Ok(plain) => (plain, Placement::Decoded),
+                Err(gzip::BodyError::TooLarge(_)) => {
+                    return Ok(Some(bad(
+                        body_start,
+                        format!(
+                            "{context}: Content-Encoding gzip, and the body is larger than {} MiB once decompressed",
+                            MAX_RECORD_BYTES >> 20
+                        ),
+                    )));
+                }
+                Err(gzip::BodyError::Corrupt(e)) => {
+                    return Ok(Some(bad(
+                        body_start,
+                        format!(
+                            "{context}: Content-Encoding gzip, but the body does not decompress: {e}"
+                        ),
+                    )));
+                }
+            },
+            Some(other) => {
+                return Ok(Some(bad(
+                    body_start,
+                    format!(
+                        "{context}: unsupported Content-Encoding {other:?} (leadcheck decompresses gzip)"
+                    ),
+                )));
+            }
+        };
+        let form = head.content_type.as_deref().is_some_and(|t| {
+            t.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+        let first = text.iter().find(|b| !b.is_ascii_whitespace());
         let kind = if form && !matches!(first, Some(b'{' | b'[')) {
             BodyKind::Form
         } else {
             BodyKind::Json
         };
-        out.push(Segment::Body {
-            bytes: body,
-            at: lines.at(at),
-            offset: at as u64,
+        let start = match &placement {
+            Placement::Pieces(p) => p.map(&text, 0),
+            _ => body_start,
+        };
+        Ok(Some(Unit::Body(BodyUnit {
+            text,
+            start,
+            placement,
             kind,
-            context,
-        });
+            context: head.context,
+            body: Some(body),
+        })))
     }
-    if out.is_empty() {
-        out.push(Segment::Unreadable {
-            at: lines.at(0),
-            offset: 0,
-            message: "no payload: no request with a body in this capture".into(),
-        });
+
+    /// Consumes what follows a body up to the next message, if it is all blank. Otherwise
+    /// consumes it too and says how many bytes there were.
+    fn text_after_body(&mut self) -> io::Result<Option<usize>> {
+        if !self.s.skip_whitespace()? {
+            return Ok(None);
+        }
+        let n = match self.s.line(MAX_HEAD)? {
+            Line::Len(n) => n,
+            Line::TooLong => MAX_HEAD,
+            Line::End => return Ok(None),
+        };
+        let line = &self.s.rest()[..n.min(self.s.rest().len())];
+        if is_message_start(line) {
+            return Ok(None);
+        }
+        let before = self.s.mark().offset;
+        self.skip_to_message()?;
+        Ok(Some((self.s.mark().offset - before) as usize))
     }
-    out
+
+    /// After a head that cannot be read: skips to the next message.
+    fn skip_body_leniently(&mut self) -> io::Result<()> {
+        self.skip_to_message()
+    }
+
+    /// Consumes lines up to the next line that starts a message (or the end).
+    fn skip_to_message(&mut self) -> io::Result<()> {
+        // The current line is the one that went wrong: it goes first.
+        self.s.skip_line()?;
+        loop {
+            match self.s.line(MAX_HEAD)? {
+                Line::End => return Ok(()),
+                Line::TooLong => self.s.skip_line()?,
+                Line::Len(n) => {
+                    if is_message_start(&self.s.rest()[..n]) {
+                        return Ok(());
+                    }
+                    self.s.consume(n);
+                }
+            }
+        }
+    }
+}
+
+/// Parses a head's header lines with httparse.
+fn parse_head(
+    head: &[u8],
+    response: bool,
+    method: String,
+    context: String,
+) -> Result<Head, String> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let parsed = match httparse::parse_headers(head, &mut headers) {
+        Ok(httparse::Status::Complete((_, parsed))) => parsed,
+        Ok(httparse::Status::Partial) => return Err(format!("the head of {method} is cut short")),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(format!(
+                "{context}: the request has more than {MAX_HEADERS} headers"
+            ));
+        }
+        Err(e) => return Err(format!("{context}: invalid request head: {e}")),
+    };
+    let mut out = Head {
+        response,
+        method,
+        context,
+        content_length: None,
+        chunked: false,
+        content_encoding: None,
+        content_type: None,
+    };
+    for h in parsed.iter() {
+        let value = || String::from_utf8_lossy(h.value).trim().to_string();
+        if h.name.eq_ignore_ascii_case("content-length") {
+            out.content_length = Some(h.value.trim_ascii().to_vec());
+        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            out.chunked = value().to_ascii_lowercase().contains("chunked");
+        } else if h.name.eq_ignore_ascii_case("content-encoding") {
+            out.content_encoding = Some(value());
+        } else if h.name.eq_ignore_ascii_case("content-type") {
+            out.content_type = Some(value());
+        }
+    }
+    Ok(out)
+}
+
+/// The offset of the first line, after the first, of `text` that starts a message.
+fn next_message_in(text: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\n', text)
+        .map(|i| i + 1)
+        .find(|&l| l < text.len() && is_message_start(&text[l..]))
+}
+
+fn bad(mark: Mark, message: String) -> Unit {
+    Unit::Bad { mark, message }
+}
+
+fn too_large(context: &str) -> String {
+    format!(
+        "{context}: the body is larger than {} MiB: skipped (a lead payload is a few kilobytes)",
+        MAX_RECORD_BYTES >> 20
+    )
+}
+
+/// A line without its line end.
+fn trim_line(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// A short, printable preview of some bytes.
@@ -401,13 +653,18 @@ mod tests {
     use super::*;
 
     fn show(data: &[u8]) -> Vec<String> {
-        split(data)
-            .into_iter()
-            .map(|s| match s {
-                Segment::Body {
-                    bytes, at, kind, ..
-                } => format!("{at} {kind:?} {}", String::from_utf8_lossy(&bytes)),
-                Segment::Unreadable { at, message, .. } => format!("{at} bad {message}"),
+        Units::new(Box::new(std::io::Cursor::new(data.to_vec())))
+            .map(Result::unwrap)
+            .map(|u| match u {
+                Unit::Body(b) => {
+                    let kind = b.kind;
+                    format!(
+                        "{} {kind:?} {}",
+                        b.start.at,
+                        String::from_utf8_lossy(&b.text)
+                    )
+                }
+                Unit::Bad { mark, message } => format!("{} bad {message}", mark.at),
             })
             .collect()
     }
@@ -441,6 +698,21 @@ POST /c HTTP/1.1\nContent-Type: application/x-www-form-urlencoded\n\nlead_id=1\n
     }
 
     #[test]
+    fn a_chunked_body_is_placed_in_the_file_after_the_first_chunk_too() {
+        let data = b"POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"b\":\r\n6\r\n \"x\"}\n\r\n0\r\n\r\n";
+        let units: Vec<Unit> = Units::new(Box::new(std::io::Cursor::new(data.to_vec())))
+            .map(Result::unwrap)
+            .collect();
+        let Unit::Body(b) = &units[0] else { panic!() };
+        assert_eq!(b.text, b"{\"b\": \"x\"}\n");
+        let Placement::Pieces(p) = &b.placement else {
+            panic!()
+        };
+        // `"x"` is text offset 6: the second chunk's data, line 7, column 2.
+        assert_eq!(p.map(&b.text, 6).at.to_string(), "7:2");
+    }
+
+    #[test]
     fn responses_saved_with_the_requests_are_skipped() {
         let data = b"POST /a HTTP/1.1\nContent-Length: 7\n\n{\"a\":1}\n\
 HTTP/1.1 200 OK\nContent-Length: 11\n\n{\"ok\":true}\n\
@@ -466,7 +738,7 @@ POST /e HTTP/1.1\nTransfer-Encoding: chunked\n\n5\n{\"e\":";
             "{got:?}"
         );
         assert!(
-            got[3].starts_with("11:1 bad body of POST /c: invalid Content-Length"),
+            got[3].starts_with("14:1 bad body of POST /c: invalid Content-Length"),
             "{got:?}"
         );
         assert_eq!(got[4], "18:1 Json {}");
@@ -474,5 +746,67 @@ POST /e HTTP/1.1\nTransfer-Encoding: chunked\n\n5\n{\"e\":";
             got[5].starts_with("23:6 bad body of POST /e: truncated chunked body"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn a_body_longer_than_its_content_length_is_one_record() {
+        let data = b"POST /a HTTP/1.1\nContent-Length: 5\n\n{\"a\":1, \"b\": 2}\n\nPOST /b HTTP/1.1\nContent-Length: 2\n\n{}\n";
+        let got = show(data);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got[0].contains("longer than its Content-Length (5 bytes"),
+            "{got:?}"
+        );
+        assert_eq!(got[1], "9:1 Json {}");
+    }
+
+    #[test]
+    fn unsupported_encodings_and_multipart_say_so() {
+        let data = b"POST /a HTTP/1.1\nContent-Encoding: br\nContent-Length: 2\n\n{}\n\
+POST /b HTTP/1.1\nContent-Type: multipart/form-data; boundary=x\nContent-Length: 2\n\n{}\n";
+        let got = show(data);
+        assert!(
+            got[0].contains("unsupported Content-Encoding \"br\""),
+            "{got:?}"
+        );
+        assert!(
+            got[1].contains("unsupported Content-Type multipart/form-data"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_gzip_bomb_in_a_body_costs_no_more_than_the_limit() {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..(MAX_RECORD_BYTES >> 20) + 2 {
+            e.write_all(&zeros).unwrap();
+        }
+        let bomb = e.finish().unwrap();
+        let mut data = format!(
+            "POST /a HTTP/1.1\nContent-Encoding: gzip\nContent-Length: {}\n\n",
+            bomb.len()
+        )
+        .into_bytes();
+        data.extend_from_slice(&bomb);
+        let got = show(&data);
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].contains("larger than 64 MiB once decompressed"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn too_many_headers_and_a_huge_head() {
+        let mut data = b"POST /a HTTP/1.1\n".to_vec();
+        for i in 0..150 {
+            data.extend_from_slice(format!("X-H{i}: v\n").as_bytes());
+        }
+        data.extend_from_slice(b"\n{}\nPOST /b HTTP/1.1\n\n{}\n");
+        let got = show(&data);
+        assert!(got[0].contains("more than 100 headers"), "{got:?}");
+        assert_eq!(got.last().unwrap(), &format!("{}:1 Json {{}}", 150 + 6));
     }
 }

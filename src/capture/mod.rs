@@ -1,50 +1,51 @@
-//! Capture formats: whatever framing an input comes in, turned into the records of the
-//! lead payloads it holds, each with its origin in that input.
+//! Capture formats: whatever framing an input comes in, turned into the records of the lead
+//! payloads it holds, each with its origin in that input.
 //!
 //! People capture webhook deliveries in many ways. Per input, without flags (`--input-format`
 //! overrides the guess), leadcheck reads:
 //!
 //! - gzip (`.gz` files and gzip streams, recognised by their magic bytes, whatever the
 //!   name): decompressed on the fly, then detected again. Positions are in the
-//!   decompressed text. A truncated or corrupt gzip stream ends with one unreadable record
-//!   at the point decompression stopped.
+//!   decompressed text. A truncated or corrupt gzip stream is one unreadable record (the
+//!   record it cut short, if any).
 //! - HAR files ([`har`]): each POST request's body is a record.
 //! - raw HTTP requests ([`http`]): request line, headers, blank line, body; many per file.
 //! - form-urlencoded bodies ([`form`]), one per line.
-//! - JSON (single documents, NDJSON, values one after another): the [`Reader`], streamed.
+//! - JSON (single documents, NDJSON, JSON text sequences, values one after another): the
+//!   [`Reader`].
 //!
-//! Every body goes through the same [`Reader`], started at the body's position in the
-//! input, so a body's records report where they are in the capture file. Then one more step
-//! applies to every format: an API list response (`{"page_number": …, "leads": [ … ]}`) and
-//! a top-level array of lead objects are read as a stream of their leads, each element a
-//! record with its own position. Records are numbered per input after that step.
+//! The format is detected once per input ([`open`]). JSON text is a stream read by the
+//! [`Reader`]; the other formats are cut into [`Unit`]s, bodies that are each read on their
+//! own ([`read_body`]), wherever a thread is free. Nothing is read whole but a HAR file
+//! (one JSON document, at most [`MAX_HAR_BYTES`]).
 //!
-//! JSON streams (plain or gzip) are never loaded whole; HTTP, HAR and form captures are read
-//! whole (a capture of requests is framed by lengths and headers, and a HAR file is one JSON
-//! document), so they are bounded by memory.
+//! One more step applies to every record, wherever it is read ([`expand`]): an API list
+//! response (`{"page_number": …, "leads": [ … ]}`) and a top-level array of lead objects
+//! are read as their leads, each element a record with its own position.
 
 pub mod form;
+pub mod gzip;
 pub mod har;
 pub mod http;
+mod stream;
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::io::{self, Cursor, Read};
-use std::rc::Rc;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::input::{Item, Origin, Reader, Record, Unreadable};
-use crate::position::{self, LineCol};
+use crate::input::{Input, InputError};
+use crate::position::{self, LineCol, Mark};
+use crate::reader::{Damage, MAX_RECORD_BYTES, Reader, io_message};
+use crate::record::{Body, Item, Origin, Placement, Record, Unreadable};
 
 /// How an input is framed (`--input-format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Detected per input from its first bytes (and its name's extension).
     #[default]
     Auto,
-    /// JSON documents: one, NDJSON, or values one after another.
+    /// JSON documents: one, NDJSON, JSON text sequences, or values one after another.
     Json,
     /// Raw HTTP requests, one or many.
     Http,
@@ -57,278 +58,162 @@ pub enum Format {
 /// How much of an input is looked at to detect its format.
 const SNIFF: usize = 4096;
 
-/// The largest HTTP, HAR or form capture read (they are read whole).
-const MAX_FRAMED: usize = 1 << 30;
+/// The largest HAR file read (it is one JSON document, read whole).
+pub const MAX_HAR_BYTES: usize = 1 << 30;
 
 /// Nested gzip layers unwrapped at most (a gzip of a gzip of ...).
 const MAX_GZIP_LAYERS: u32 = 4;
 
-type Items = Box<dyn Iterator<Item = io::Result<Item>>>;
-
-/// The records of one input, in input order, numbered from 1. Yields `Err` once, and then
-/// nothing, when the source itself fails.
-pub struct Records {
-    inner: Items,
-    /// API lists and arrays of leads are split into their leads.
-    split: bool,
-    pending: VecDeque<Item>,
-    count: u64,
-    at: LineCol,
-    done: bool,
+/// An input, opened and its format detected.
+pub enum Framing {
+    /// JSON text, read with the [`Reader`]: plain, or decompressed (then `damage` tells,
+    /// once the text ends, whether the compressed stream was cut or corrupt).
+    Json {
+        src: Box<dyn Read + Send>,
+        damage: Option<Damage>,
+    },
+    /// Bodies framed by HTTP, HAR or lines of form data, one unit at a time.
+    Units(Box<dyn Iterator<Item = io::Result<Unit>> + Send>),
 }
 
-/// Reads one input. `file_name` (the input's path, if it has one) helps detection: `.har`,
-/// `.http` and `.gz` names are taken at their word when the content allows it.
-pub fn records(
-    name: Arc<str>,
-    src: Box<dyn Read>,
-    format: Format,
-    file_name: Option<&str>,
-) -> Records {
-    let hint = file_name.map(str::to_ascii_lowercase).unwrap_or_default();
-    Records {
-        inner: open(name, src, format, &hint, 0),
-        split: true,
-        pending: VecDeque::new(),
-        count: 0,
-        at: LineCol::START,
-        done: false,
-    }
-}
-
-impl Records {
-    /// Where reading has got to: the start of the last record (for an I/O error).
-    pub fn position(&self) -> LineCol {
-        self.at
-    }
-
-    fn numbered(&mut self, mut item: Item) -> Item {
-        self.count += 1;
-        let origin = match &mut item {
-            Item::Record(r) => &mut r.origin,
-            Item::Unreadable(u) => &mut u.origin,
-        };
-        origin.record = self.count;
-        self.at = origin.start;
-        item
-    }
-}
-
-impl Iterator for Records {
-    type Item = io::Result<Item>;
-
-    fn next(&mut self) -> Option<io::Result<Item>> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                return Some(Ok(self.numbered(item)));
-            }
-            if self.done {
-                return None;
-            }
-            match self.inner.next() {
-                None => {
-                    self.done = true;
-                    return None;
-                }
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-                Some(Ok(item)) if self.split => expand(item, &mut self.pending),
-                Some(Ok(item)) => self.pending.push_back(item),
-            }
-        }
-    }
-}
-
-/// What [`read_input`] hands out, in input order.
-#[derive(Debug)]
-pub enum Reading {
-    /// A record, or a record that could not be read.
-    Item(Item),
-    /// The input could not be opened (`at` is `None`), or reading it failed part way; the
-    /// message says which ("cannot open: …", "cannot read: …").
-    Failed {
-        at: Option<LineCol>,
+/// A part of a framed capture: a body to read records from, or a framing error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    Body(BodyUnit),
+    /// A broken frame: one unreadable record.
+    Bad {
+        mark: Mark,
         message: String,
     },
 }
 
-/// Reads one input (a file or stdin) in any capture format and hands each item to `f`:
-/// the one loop every command reads its inputs with.
-pub fn read_input(
-    input: &crate::input::Input,
-    format: Format,
-    f: &mut dyn FnMut(Reading) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    read_input_with(input, format, true, f)
+/// A body of a capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyUnit {
+    /// The body's text (de-chunked, decompressed, unescaped: what is parsed).
+    pub text: Vec<u8>,
+    /// Where the text starts in the input.
+    pub start: Mark,
+    /// How the text sits in the input: verbatim from `start`, in pieces, or decoded.
+    pub placement: Placement,
+    pub kind: BodyKind,
+    /// Names the body in messages about it (`body of POST /hook`).
+    pub context: String,
+    /// The body as sent, for records that are the whole of it.
+    pub body: Option<Arc<Body>>,
 }
 
-/// [`read_input`], but an API list response or an array of leads stays one record (for
-/// `diff`, which compares documents as they are).
-pub fn read_input_whole(
-    input: &crate::input::Input,
-    format: Format,
-    f: &mut dyn FnMut(Reading) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    read_input_with(input, format, false, f)
+/// The encoding of a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Form,
 }
 
-fn read_input_with(
-    input: &crate::input::Input,
-    format: Format,
-    split: bool,
-    f: &mut dyn FnMut(Reading) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let source = match input.open() {
-        Ok(source) => source,
-        Err(e) => {
-            let message = format!("cannot open: {}", crate::input::io_message(&e));
-            return f(Reading::Failed { at: None, message });
-        }
-    };
-    let file_name = match &input.source {
-        crate::input::Source::File(path) => path.file_name().and_then(|n| n.to_str()),
-        crate::input::Source::Stdin => None,
-    };
-    let mut items = records(input.name.clone(), source, format, file_name);
-    items.split = split;
-    while let Some(item) = items.next() {
-        match item {
-            Ok(item) => f(Reading::Item(item))?,
-            Err(e) => {
-                let message = format!("cannot read: {}", crate::input::io_message(&e));
-                return f(Reading::Failed {
-                    at: Some(items.position()),
-                    message,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Runs arbitrary bytes through detection, every capture format and the reader, to the
-/// end, and returns the items (for tests and the fuzz target: this must never panic).
-pub fn read_bytes(bytes: &[u8], format: Format) -> Vec<Item> {
-    records(
-        "fuzz".into(),
-        Box::new(Cursor::new(bytes.to_vec())),
-        format,
-        None,
-    )
-    .filter_map(Result::ok)
-    .collect()
-}
-
-/// Whether a record's value is an API list response or a top-level array of leads, which
-/// [`expand`] splits into the leads.
-pub fn expands(value: &Value) -> bool {
-    lead_list(value).is_some()
-}
-
-/// The pointer of the leads in an API list response (`/leads`) or a top-level array of
-/// leads (``); `None` for anything else.
-fn lead_list(value: &Value) -> Option<&'static str> {
-    match value {
-        Value::Array(items) if is_lead_array(items) => Some(""),
-        Value::Object(o)
-            if !o.contains_key("lead_id")
-                && !o.contains_key("lead_type")
-                && o.get("leads").is_some_and(Value::is_array) =>
-        {
-            Some("/leads")
-        }
-        _ => None,
-    }
-}
-
-/// Reads the first bytes of an input, enough to tell its format (see [`detect`]), and
-/// tells whether it is plain JSON text (not gzip, HTTP, HAR or form): the inputs that can
-/// be read line by line on several threads. The prefix must be read again before the rest.
-pub fn sniff(
-    src: &mut dyn Read,
+/// Opens `src` (an input's bytes) and detects its format once: gzip layers are unwrapped,
+/// then the first bytes (and the file name: `.har`, `.http`, `.gz`) tell the framing, unless
+/// `format` forces it. `name` is the input's name, for the records of framed units.
+pub fn open(
+    src: Box<dyn Read + Send>,
     format: Format,
     file_name: Option<&str>,
-) -> io::Result<(Vec<u8>, bool)> {
-    let prefix = read_prefix(src)?;
+) -> io::Result<Framing> {
     let hint = file_name.map(str::to_ascii_lowercase).unwrap_or_default();
-    let gzip = prefix.starts_with(&[0x1f, 0x8b]);
-    let json = !gzip
-        && match format {
-            Format::Json => true,
-            Format::Auto => detect(&prefix, &hint) == Format::Json,
-            _ => false,
-        };
-    Ok((prefix, json))
+    open_layer(src, format, &hint, 0, None)
 }
 
-/// The elements of an API list response or of a top-level array of leads, as records of
-/// their own; any other item as it is.
-pub fn expand(item: Item, out: &mut VecDeque<Item>) {
-    let Item::Record(mut record) = item else {
-        out.push_back(item);
-        return;
-    };
-    let Some(pointer) = lead_list(&record.value) else {
-        out.push_back(Item::Record(record));
-        return;
-    };
-    let elements = match pointer {
-        "" => record.value.as_array_mut(),
-        p => record.value.pointer_mut(p).and_then(Value::as_array_mut),
-    }
-    .map(std::mem::take)
-    .unwrap_or_default();
-    let ranges = position::array_elements(&record.raw, pointer).unwrap_or_default();
-    for (i, value) in elements.into_iter().enumerate() {
-        // The ranges come from the same text serde_json parsed; should they ever disagree,
-        // an element is placed at its parent's start rather than lost.
-        let range = ranges.get(i).cloned().unwrap_or(0..0);
-        let origin = Origin {
-            input: record.origin.input.clone(),
-            record: 0,
-            start: record.origin.start.advance(&record.raw[..range.start]),
-            offset: record.origin.offset + range.start as u64,
-        };
-        let raw = if range.is_empty() {
-            serde_json::to_vec(&value).unwrap_or_default()
-        } else {
-            record.raw[range].to_vec()
-        };
-        out.push_back(Item::Record(Record { origin, value, raw }));
-    }
-}
-
-/// A top-level array read as a stream of leads: not empty, every element an object, and
-/// at least one of them with a `lead_id` or a `lead_type`.
-fn is_lead_array(items: &[Value]) -> bool {
-    !items.is_empty()
-        && items.iter().all(Value::is_object)
-        && items
-            .iter()
-            .any(|v| v.get("lead_id").is_some() || v.get("lead_type").is_some())
-}
-
-/// Opens one (possibly decompressed) layer of an input.
-fn open(name: Arc<str>, mut src: Box<dyn Read>, format: Format, hint: &str, depth: u32) -> Items {
-    let prefix = match read_prefix(&mut src) {
-        Ok(prefix) => prefix,
-        Err(e) => return Box::new(std::iter::once(Err(e))),
-    };
-    let whole: Box<dyn Read> = Box::new(Cursor::new(prefix.clone()).chain(src));
+fn open_layer(
+    mut src: Box<dyn Read + Send>,
+    format: Format,
+    hint: &str,
+    depth: u32,
+    damage: Option<Damage>,
+) -> io::Result<Framing> {
+    let prefix = read_prefix(&mut src)?;
     if prefix.starts_with(&[0x1f, 0x8b]) && depth < MAX_GZIP_LAYERS {
-        return gunzip(name, whole, format, hint, depth);
+        let whole: Box<dyn Read + Send> = Box::new(Cursor::new(prefix).chain(src));
+        let damage = damage.unwrap_or_default();
+        let plain = gzip::Gunzip::new(whole, damage.clone());
+        let hint = hint.strip_suffix(".gz").unwrap_or(hint);
+        return open_layer(Box::new(plain), format, hint, depth + 1, Some(damage));
     }
     let format = match format {
         Format::Auto => detect(&prefix, hint),
         other => other,
     };
-    match format {
-        Format::Auto | Format::Json => Box::new(Reader::new(name, whole)),
-        Format::Http => framed(name, whole, http::split),
-        Format::Har => framed(name, whole, har::split),
-        Format::Form => framed(name, whole, form::split),
+    let whole: Box<dyn Read + Send> = Box::new(Cursor::new(prefix).chain(src));
+    Ok(match format {
+        Format::Auto | Format::Json => Framing::Json { src: whole, damage },
+        Format::Http => Framing::Units(with_damage(http::Units::new(whole), damage)),
+        Format::Form => Framing::Units(with_damage(form::Units::new(whole), damage)),
+        Format::Har => Framing::Units(with_damage(har::Units::new(whole), damage)),
+    })
+}
+
+/// A framed format's units, one at a time, and where reading has got to.
+pub trait Framer: Iterator<Item = io::Result<Unit>> + Send {
+    /// The place of the next unread byte.
+    fn position(&self) -> Mark;
+}
+
+/// Units of a compressed source: when the compressed stream turns out cut or corrupt, its
+/// damage is one unreadable record: the last unit, when that one is a broken frame (the
+/// request the cut stream ended in), or one more at the end.
+fn with_damage(
+    units: impl Framer + 'static,
+    damage: Option<Damage>,
+) -> Box<dyn Iterator<Item = io::Result<Unit>> + Send> {
+    match damage {
+        None => Box::new(units),
+        Some(damage) => Box::new(Damaged {
+            inner: units,
+            damage: Some(damage),
+            held: None,
+            tail: None,
+            done: false,
+        }),
+    }
+}
+
+struct Damaged<F> {
+    inner: F,
+    damage: Option<Damage>,
+    /// The last unit, held back until the next one shows it was not the last.
+    held: Option<io::Result<Unit>>,
+    tail: Option<Unit>,
+    done: bool,
+}
+
+impl<F: Framer> Iterator for Damaged<F> {
+    type Item = io::Result<Unit>;
+
+    fn next(&mut self) -> Option<io::Result<Unit>> {
+        loop {
+            if self.done {
+                return self.held.take().or_else(|| self.tail.take().map(Ok));
+            }
+            match self.inner.next() {
+                Some(unit) => {
+                    if let Some(before) = self.held.replace(unit) {
+                        return Some(before);
+                    }
+                }
+                None => {
+                    self.done = true;
+                    let message = self.damage.take().and_then(|d| d.get().cloned());
+                    let Some(message) = message else { continue };
+                    match &mut self.held {
+                        Some(Ok(Unit::Bad { message: m, .. })) => *m = message,
+                        _ => {
+                            self.tail = Some(Unit::Bad {
+                                mark: self.inner.position(),
+                                message,
+                            })
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -360,7 +245,7 @@ fn decided(prefix: &[u8]) -> bool {
     let text = text.trim_ascii_start();
     match text.first() {
         None => false,
-        Some(b'[') => true,
+        Some(b'[' | 0x1E) => true,
         Some(b'{') => {
             let rest = text[1..].trim_ascii_start();
             rest.len() >= 5 || rest.first().is_some_and(|&b| b != b'"')
@@ -380,7 +265,7 @@ pub fn detect(prefix: &[u8], hint: &str) -> Format {
     let text = &text[start..];
     if har::looks_like(text) || (hint.ends_with(".har") && text.starts_with(b"{")) {
         Format::Har
-    } else if http::is_request_line(text) || http::is_status_line(text) {
+    } else if http::is_message_start(text) {
         Format::Http
     } else if form::looks_like(text) {
         Format::Form
@@ -389,252 +274,365 @@ pub fn detect(prefix: &[u8], hint: &str) -> Format {
     }
 }
 
-/// A gzip layer: decompressed, detected again, and a read error of the decompressor (a
-/// truncated or corrupt stream) turned into one unreadable record at the end.
-fn gunzip(name: Arc<str>, src: Box<dyn Read>, format: Format, hint: &str, depth: u32) -> Items {
-    let state = Rc::new(RefCell::new(GzState {
-        error: None,
-        at: LineCol::START,
-        offset: 0,
-    }));
-    let decoder = Catch {
-        inner: flate2::read::MultiGzDecoder::new(src),
-        state: state.clone(),
-    };
-    let hint = hint.strip_suffix(".gz").unwrap_or(hint).to_string();
-    let inner = open(name.clone(), Box::new(decoder), format, &hint, depth + 1);
-    let tail = std::iter::from_fn(move || {
-        let mut s = state.borrow_mut();
-        let error = s.error.take()?;
-        Some(Ok(Item::Unreadable(Unreadable {
-            origin: Origin {
-                input: name.clone(),
-                record: 0,
-                start: s.at,
-                offset: s.offset,
-            },
-            at: s.at,
-            message: format!("gzip stream is truncated or corrupt: {}", lower(&error)),
-        })))
-    });
-    Box::new(inner.chain(tail))
-}
-
-struct GzState {
-    error: Option<String>,
-    at: LineCol,
-    offset: u64,
-}
-
-/// A reader that ends, instead of failing, when the decompressor fails, and remembers why
-/// and where (in the decompressed text).
-struct Catch<R> {
-    inner: R,
-    state: Rc<RefCell<GzState>>,
-}
-
-impl<R: Read> Read for Catch<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let mut s = self.state.borrow_mut();
-        if s.error.is_some() {
-            return Ok(0);
-        }
-        match self.inner.read(buf) {
-            Ok(n) => {
-                s.at = s.at.advance(&buf[..n]);
-                s.offset += n as u64;
-                Ok(n)
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
-            Err(e) => {
-                s.error = Some(crate::input::io_message(&e));
-                Ok(0)
-            }
-        }
-    }
-}
-
-fn lower(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-/// A part of a framed capture: a body to read records from, or a framing error.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Body {
-        bytes: Vec<u8>,
-        /// Where the body starts in the input.
-        at: LineCol,
-        offset: u64,
-        /// How the body is encoded.
-        kind: BodyKind,
-        /// Names the body in messages about it (`body of POST /hook`).
-        context: String,
-    },
-    Unreadable {
-        at: LineCol,
-        offset: u64,
-        message: String,
-    },
-}
-
-/// The encoding of a body.
+/// How an input is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyKind {
-    Json,
-    Form,
+pub struct ReadOptions {
+    /// `--input-format`.
+    pub format: Format,
+    /// API list responses and arrays of leads are read as their leads (see [`expand`]);
+    /// `diff` compares documents as they are, so it turns this off.
+    pub lists: bool,
 }
 
-/// Tracks line:column of increasing byte offsets in a capture held in memory.
-pub(crate) struct Lines<'a> {
-    data: &'a [u8],
-    offset: usize,
-    at: LineCol,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) fn new(data: &'a [u8]) -> Lines<'a> {
-        Lines {
-            data,
-            offset: 0,
-            at: LineCol::START,
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            format: Format::Auto,
+            lists: true,
         }
     }
+}
 
-    /// The line:column of byte `offset`.
-    pub(crate) fn at(&mut self, offset: usize) -> LineCol {
-        let offset = offset.min(self.data.len());
-        if offset < self.offset {
-            self.offset = 0;
-            self.at = LineCol::START;
+/// Reads one input to the end on this thread, in any format, and hands each item to `f`,
+/// numbered, in input order; then, if the input could not be opened or read to the end,
+/// its failure. A sink error stops reading and is returned.
+pub fn read_input<E>(
+    input: &Input,
+    options: ReadOptions,
+    f: &mut dyn FnMut(Result<Item, InputError>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut count = 0u64;
+    let mut emit = |mut item: Item| {
+        count += 1;
+        item.origin_mut().record = count;
+        f(Ok(item))
+    };
+    let failed = |at: Option<LineCol>, e: &io::Error| {
+        input.error(at, format!("cannot read: {}", io_message(e)))
+    };
+    let src = match input.open() {
+        Ok(src) => src,
+        Err(e) => return f(Err(e)),
+    };
+    let framing = match open(src, options.format, input.file_name()) {
+        Ok(framing) => framing,
+        Err(e) => return f(Err(failed(Some(LineCol::START), &e))),
+    };
+    let mut failure = None;
+    match framing {
+        Framing::Json { src, damage } => {
+            let mut reader = Reader::new(input.name.clone(), src);
+            if let Some(damage) = damage {
+                reader = reader.with_damage(damage);
+            }
+            loop {
+                match reader.next() {
+                    None => break,
+                    Some(Ok(item)) => {
+                        for item in expand(item, options.lists) {
+                            emit(item)?;
+                        }
+                    }
+                    Some(Err(e)) => {
+                        failure = Some(failed(Some(reader.position().at), &e));
+                        break;
+                    }
+                }
+            }
         }
-        self.at = self.at.advance(&self.data[self.offset..offset]);
-        self.offset = offset;
-        self.at
+        Framing::Units(units) => {
+            let mut last = Mark::START;
+            for unit in units {
+                match unit {
+                    Ok(unit) => {
+                        if let Unit::Body(b) = &unit {
+                            last = b.start;
+                        }
+                        for item in read_unit(&input.name, unit, options.lists) {
+                            emit(item)?;
+                        }
+                    }
+                    Err(e) => {
+                        failure = Some(failed(Some(last.at), &e));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    match failure {
+        Some(e) => f(Err(e)),
+        None => Ok(()),
     }
 }
 
-/// A capture read whole and split into segments by `split`, each body then read by the
-/// [`Reader`] (JSON) or [`form::parse`].
-fn framed(name: Arc<str>, src: Box<dyn Read>, split: fn(&[u8]) -> Vec<Segment>) -> Items {
-    let mut data = Vec::new();
-    if let Err(e) = src.take(MAX_FRAMED as u64 + 1).read_to_end(&mut data) {
-        return Box::new(std::iter::once(Err(e)));
+/// Runs arbitrary bytes through detection, every capture format and the reader, to the
+/// end, and returns the items (for tests and the fuzz target: this must never panic, and
+/// every item must be numbered in order).
+pub fn read_bytes(bytes: &[u8], format: Format) -> Vec<Item> {
+    let mut items = Vec::new();
+    let src: Box<dyn Read + Send> = Box::new(Cursor::new(bytes.to_vec()));
+    let Ok(framing) = open(src, format, None) else {
+        return items;
+    };
+    let name: Arc<str> = "bytes".into();
+    match framing {
+        Framing::Json { src, damage } => {
+            let mut reader = Reader::new(name.clone(), src);
+            if let Some(damage) = damage {
+                reader = reader.with_damage(damage);
+            }
+            for item in reader.map_while(Result::ok) {
+                items.extend(expand(item, true));
+            }
+        }
+        Framing::Units(units) => {
+            for unit in units.map_while(Result::ok) {
+                items.extend(read_unit(&name, unit, true));
+            }
+        }
     }
-    if data.len() > MAX_FRAMED {
-        let too_big = Segment::Unreadable {
-            at: LineCol::START,
-            offset: 0,
-            message: format!(
-                "capture larger than {} MiB: HTTP, HAR and form captures are read whole; split it",
-                MAX_FRAMED >> 20
-            ),
-        };
-        return segment_items(name, too_big);
+    for (i, item) in items.iter_mut().enumerate() {
+        item.origin_mut().record = i as u64 + 1;
     }
-    let segments = split(&data);
-    drop(data);
-    Box::new(
-        segments
-            .into_iter()
-            .flat_map(move |segment| segment_items(name.clone(), segment)),
-    )
+    items
 }
 
-fn segment_items(name: Arc<str>, segment: Segment) -> Items {
-    match segment {
-        Segment::Unreadable {
-            at,
-            offset,
+/// The items of one unit of a framed capture: a bad frame is one unreadable record; a body
+/// is read as JSON text (one document, or several) or as a form.
+pub fn read_unit(name: &Arc<str>, unit: Unit, lists: bool) -> Vec<Item> {
+    match unit {
+        Unit::Bad { mark, message } => vec![Item::Unreadable(Unreadable {
+            origin: Origin::at(name.clone(), mark),
+            at: mark.at,
             message,
-        } => Box::new(std::iter::once(Ok(Item::Unreadable(Unreadable {
-            origin: Origin {
-                input: name,
-                record: 0,
-                start: at,
-                offset,
-            },
-            at,
-            message,
-        })))),
-        Segment::Body {
-            bytes,
-            at,
-            offset,
-            kind: BodyKind::Form,
-            context,
-        } => {
-            let origin = Origin {
-                input: name,
-                record: 0,
-                start: at,
-                offset,
-            };
-            let item = match form::parse(&bytes) {
-                Ok(value) => Item::Record(Record {
-                    origin,
-                    value,
-                    raw: bytes,
-                }),
-                Err(message) => Item::Unreadable(Unreadable {
+        })],
+        Unit::Body(body) => read_body(name, body, lists),
+    }
+}
+
+/// The items of one body.
+pub fn read_body(name: &Arc<str>, unit: BodyUnit, lists: bool) -> Vec<Item> {
+    let origin = Origin::at(name.clone(), unit.start);
+    if unit.kind == BodyKind::Form {
+        return vec![match form::record(&unit.text, unit.start) {
+            Ok((value, text, placement)) => Item::Record(Record {
+                origin,
+                value,
+                text,
+                placement,
+                body: unit.body,
+            }),
+            Err(message) => Item::Unreadable(Unreadable {
+                origin,
+                at: unit.start.at,
+                message: format!("{}: {message}", unit.context),
+            }),
+        }];
+    }
+    // The common case, one JSON document, without a Reader (whose block buffer is sized
+    // for streams, not for thousands of small bodies).
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let first = unit.text.iter().position(|b| !ws(b));
+    let last = unit.text.iter().rposition(|b| !ws(b)).map(|i| i + 1);
+    if let (Some(first), Some(last)) = (first, last)
+        && unit.text.len() <= MAX_RECORD_BYTES
+        && let Ok(value) = serde_json::from_slice::<Value>(&unit.text[first..last])
+    {
+        let text = unit.text[first..last].to_vec();
+        let record = place(name, &unit, first..last, value, text);
+        let mut items = expand(Item::Record(record), lists);
+        if items.len() == 1
+            && let Item::Record(r) = &mut items[0]
+        {
+            r.body = unit.body.clone();
+        }
+        return items;
+    }
+    // Anything else (several values, malformed JSON, an empty or oversized body) is left
+    // to the reader, over the body's text, and placed back in the input.
+    let reader = Reader::new(name.clone(), Cursor::new(&unit.text[..]));
+    let mut out = Vec::new();
+    for item in reader.map_while(Result::ok) {
+        let item = match item {
+            Item::Record(r) => {
+                let start = r.origin.offset as usize;
+                let end = start + r.text.len();
+                Item::Record(place(name, &unit, start..end, r.value, r.text))
+            }
+            Item::Unreadable(u) => {
+                let offset = u.origin.offset as usize;
+                let relative = u.at;
+                let mut origin = Origin::at(name.clone(), unit_mark(&unit, offset));
+                origin.record = 0;
+                let (at, note) = match &unit.placement {
+                    Placement::Decoded => (
+                        unit.start.at,
+                        format!(" (at {relative} of the decoded body)"),
+                    ),
+                    _ => (
+                        unit_mark(&unit, offset_of(&unit.text, relative)).at,
+                        String::new(),
+                    ),
+                };
+                let context = if unit.context.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", unit.context)
+                };
+                Item::Unreadable(Unreadable {
                     origin,
                     at,
-                    message: format!("{context}: {message}"),
-                }),
-            };
-            Box::new(std::iter::once(Ok(item)))
-        }
-        Segment::Body {
-            bytes,
-            at,
-            offset,
-            kind: BodyKind::Json,
-            context,
-        } => {
-            if let Some(record) = single_document(&name, &bytes, at, offset) {
-                return Box::new(std::iter::once(Ok(Item::Record(record))));
-            }
-            let reader = Reader::starting_at(name, Cursor::new(bytes), at, offset);
-            Box::new(reader.map(move |item| {
-                item.map(|item| match item {
-                    Item::Unreadable(mut u) if !context.is_empty() => {
-                        u.message = format!("{context}: {}", u.message);
-                        Item::Unreadable(u)
-                    }
-                    other => other,
+                    message: format!("{context}{}{note}", u.message),
                 })
-            }))
-        }
+            }
+        };
+        out.extend(expand(item, lists));
+    }
+    out
+}
+
+/// The place in the input of an offset in a unit's text.
+fn unit_mark(unit: &BodyUnit, offset: usize) -> Mark {
+    match &unit.placement {
+        Placement::Verbatim => unit
+            .start
+            .advance(&unit.text[..offset.min(unit.text.len())]),
+        Placement::Pieces(pieces) => pieces.map(&unit.text, offset),
+        Placement::Fields(_) | Placement::Decoded => unit.start,
     }
 }
 
-/// The common case of a body, one JSON document, read without a [`Reader`] (whose block
-/// buffer is sized for streams, not for thousands of small bodies). Anything else (several
-/// values, malformed JSON, an empty or oversized body) is left to the reader, which reports
-/// it. The record is the one the reader would make: it starts at the value's first byte,
-/// and its text ends with the value.
-fn single_document(name: &Arc<str>, bytes: &[u8], at: LineCol, offset: u64) -> Option<Record> {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    if bytes.len() > crate::input::MAX_RECORD_BYTES {
-        return None;
+/// The byte offset, in `text` (starting at 1:1), of a line:column.
+fn offset_of(text: &[u8], at: LineCol) -> usize {
+    let mut line_start = 0usize;
+    if at.line > 1 {
+        match memchr::memchr_iter(b'\n', text).nth(at.line as usize - 2) {
+            Some(nl) => line_start = nl + 1,
+            None => return text.len(),
+        }
     }
-    let start = bytes.iter().position(|b| !ws(b))?;
-    let end = bytes.iter().rposition(|b| !ws(b))? + 1;
-    let value: Value = serde_json::from_slice(&bytes[start..end]).ok()?;
-    Some(Record {
-        origin: Origin {
-            input: name.clone(),
-            record: 0,
-            start: at.advance(&bytes[..start]),
-            offset: offset + start as u64,
-        },
+    let mut chars = 1;
+    for (i, &b) in text[line_start..].iter().enumerate() {
+        if chars == at.column && (b & 0xC0) != 0x80 {
+            return line_start + i;
+        }
+        if (b & 0xC0) != 0x80 {
+            chars += 1;
+        }
+    }
+    text.len()
+}
+
+/// A record of the range `range` of a unit's text.
+fn place(
+    name: &Arc<str>,
+    unit: &BodyUnit,
+    range: std::ops::Range<usize>,
+    value: Value,
+    text: Vec<u8>,
+) -> Record {
+    let mark = unit_mark(unit, range.start);
+    let placement = match &unit.placement {
+        Placement::Pieces(pieces) => {
+            Placement::Pieces(Arc::new(pieces.slice(&unit.text, range.clone())))
+        }
+        other => other.clone(),
+    };
+    Record {
+        origin: Origin::at(name.clone(), mark),
         value,
-        raw: bytes[start..end].to_vec(),
-    })
+        text,
+        placement,
+        body: None,
+    }
+}
+
+/// Whether a record's value is an API list response or a top-level array of leads, which
+/// [`expand`] reads as the leads.
+pub fn is_list(value: &Value) -> bool {
+    lead_list(value).is_some()
+}
+
+/// The pointer of the leads in an API list response (`/leads`) or a top-level array of
+/// leads (``); `None` for anything else.
+fn lead_list(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Array(items) if is_lead_array(items) => Some(""),
+        Value::Object(o)
+            if !o.contains_key("lead_id")
+                && !o.contains_key("lead_type")
+                && o.get("leads").is_some_and(Value::is_array) =>
+        {
+            Some("/leads")
+        }
+        _ => None,
+    }
+}
+
+/// A top-level array read as a stream of leads: not empty, every element an object, and
+/// at least one of them with a `lead_id` or a `lead_type`.
+fn is_lead_array(items: &[Value]) -> bool {
+    !items.is_empty()
+        && items.iter().all(Value::is_object)
+        && items
+            .iter()
+            .any(|v| v.get("lead_id").is_some() || v.get("lead_type").is_some())
+}
+
+/// The items an item stands for: the elements of an API list response or of a top-level
+/// array of leads (with `lists`), each a record with its own position; any other item as
+/// it is. The one place lists are expanded, whoever reads.
+pub fn expand(item: Item, lists: bool) -> Vec<Item> {
+    let Item::Record(mut record) = item else {
+        return vec![item];
+    };
+    let Some(pointer) = lists.then(|| lead_list(&record.value)).flatten() else {
+        return vec![Item::Record(record)];
+    };
+    let elements = match pointer {
+        "" => record.value.as_array_mut(),
+        p => record.value.pointer_mut(p).and_then(Value::as_array_mut),
+    }
+    .map(std::mem::take)
+    .unwrap_or_default();
+    let ranges = position::array_elements(&record.text, pointer).unwrap_or_default();
+    let mut out = Vec::with_capacity(elements.len());
+    // Verbatim text: the places of the elements, advancing once through the text.
+    let mut mark = record.origin.mark();
+    let mut done = 0usize;
+    for (i, value) in elements.into_iter().enumerate() {
+        // The ranges come from the same text serde_json parsed; should they ever disagree,
+        // an element is placed at its parent's start rather than lost.
+        let range = ranges.get(i).cloned().unwrap_or(0..0);
+        let (start, placement) = match &record.placement {
+            Placement::Verbatim => {
+                if range.start > done {
+                    mark = mark.advance(&record.text[done..range.start]);
+                    done = range.start;
+                }
+                (mark, Placement::Verbatim)
+            }
+            Placement::Pieces(pieces) => (
+                pieces.map(&record.text, range.start),
+                Placement::Pieces(Arc::new(pieces.slice(&record.text, range.clone()))),
+            ),
+            other => (record.origin.mark(), other.clone()),
+        };
+        let text = if range.is_empty() {
+            serde_json::to_vec(&value).unwrap_or_default()
+        } else {
+            record.text[range].to_vec()
+        };
+        out.push(Item::Record(Record {
+            origin: Origin::at(record.origin.input.clone(), start),
+            value,
+            text,
+            placement,
+            body: None,
+        }));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -657,46 +655,6 @@ mod tests {
                 }
             })
             .collect()
-    }
-
-    #[test]
-    fn a_single_document_body_is_the_record_the_reader_would_make() {
-        let name: Arc<str> = "t".into();
-        for body in [
-            &b"  {\"a\": [1,\n 2]} \r\n"[..],
-            b"\n\n123",
-            b"\"s\"",
-            b"{\"a\":1} {\"b\":2}",
-            b"{\"a\":",
-            b"",
-        ] {
-            let at = LineCol { line: 7, column: 3 };
-            let via_reader: Vec<Item> = Reader::starting_at(name.clone(), body, at, 40)
-                .map(Result::unwrap)
-                .collect();
-            match single_document(&name, body, at, 40) {
-                Some(record) => {
-                    assert_eq!(via_reader.len(), 1);
-                    let Item::Record(r) = &via_reader[0] else {
-                        panic!("{via_reader:?}")
-                    };
-                    // (Records are numbered later, per input.)
-                    assert_eq!(
-                        (
-                            record.origin.start,
-                            record.origin.offset,
-                            &record.value,
-                            &record.raw
-                        ),
-                        (r.origin.start, r.origin.offset, &r.value, &r.raw)
-                    );
-                }
-                None => assert!(
-                    via_reader.len() != 1 || matches!(via_reader[0], Item::Unreadable(_)),
-                    "{body:?}"
-                ),
-            }
-        }
     }
 
     #[test]
@@ -757,7 +715,7 @@ mod tests {
     }
 
     #[test]
-    fn gzip_is_decompressed_and_a_cut_stream_reported() {
+    fn gzip_is_decompressed_and_a_cut_stream_is_one_record() {
         use std::io::Write;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(b"{\"lead_id\": 1}\n{\"lead_id\": 2}\n")
@@ -770,17 +728,42 @@ mod tests {
                 "2 ok 2:1 @15 {\"lead_id\":2}"
             ]
         );
-        let cut = summary(&gz[..gz.len() - 12]);
-        assert_eq!(cut.len(), 3, "{cut:?}");
+        for cut in [&gz[..gz.len() - 12], &gz[..5], &gz[..gz.len() / 2]] {
+            let items = summary(cut);
+            let bad: Vec<&String> = items.iter().filter(|i| i.contains(" bad ")).collect();
+            assert_eq!(bad.len(), 1, "{items:?}");
+            assert!(
+                bad[0].contains("gzip stream is truncated or corrupt"),
+                "{items:?}"
+            );
+        }
+    }
+
+    /// Every item is numbered in order and placed inside the input, and the records' text
+    /// locates pointers inside the input, whatever the bytes.
+    fn accounted_for(bytes: &[u8], format: Format) {
+        let items = read_bytes(bytes, format);
         assert!(
-            cut[2].contains("gzip stream is truncated or corrupt"),
-            "{cut:?}"
+            !items.is_empty(),
+            "an input is at least one item: {bytes:?}"
         );
+        for (i, item) in items.iter().enumerate() {
+            let origin = item.origin();
+            assert_eq!(origin.record, i as u64 + 1);
+            assert!(origin.start.line >= 1 && origin.start.column >= 1);
+            assert!(origin.offset <= bytes.len() as u64 || format != Format::Json);
+            if let Item::Record(r) = item {
+                for p in r.positions(&["/lead_id", "", "/leads/0/x"]) {
+                    assert!(p.at.line >= origin.start.line);
+                }
+            }
+        }
     }
 
     #[test]
-    fn never_panics_on_junk() {
-        const ALPHABET: &[u8] = b"{}[]\":,0a \r\n=&%POST /HTTP1.1Content-Length:chunked\x1f\x8b";
+    fn never_panics_on_junk_and_accounts_for_every_record() {
+        const ALPHABET: &[u8] =
+            b"{}[]\":,0a \r\n=&%POST /HTTP1.1Content-Length:chunked\x1f\x8b\x1e";
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for len in 0..400 {
             let bytes: Vec<u8> = (0..len)
@@ -791,8 +774,14 @@ mod tests {
                     ALPHABET[(seed % ALPHABET.len() as u64) as usize]
                 })
                 .collect();
-            for format in [Format::Auto, Format::Http, Format::Har, Format::Form] {
-                let _ = read_bytes(&bytes, format);
+            for format in [
+                Format::Auto,
+                Format::Json,
+                Format::Http,
+                Format::Har,
+                Format::Form,
+            ] {
+                accounted_for(&bytes, format);
             }
         }
     }

@@ -5,8 +5,8 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
-use crate::error::Outcome;
-use crate::run::Streams;
+use crate::exit::Outcome;
+use crate::render::Streams;
 
 /// `leadcheck completions`.
 pub fn run(args: &CompletionsArgs, s: &mut Streams<'_>) -> Result<Outcome> {

@@ -2,22 +2,26 @@
 //! lead by lead.
 //!
 //! Both inputs are read whole before anything is compared (one payload, or one state per
-//! lead). An unreadable record makes the comparison meaningless, so it is reported, as
-//! `validate` reports it, and nothing is compared (exit status 2).
+//! lead). A record that cannot be read makes the comparison meaningless: it is reported,
+//! as `validate` reports it, and nothing is compared (exit status 1, as for an unreadable
+//! record in every command).
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
+use leadcheck::capture::ReadOptions;
+use leadcheck::check::Checked;
+use leadcheck::diff::{self, Change, Diff, Ignore, Kind, Options};
+use leadcheck::input::{Input, InputError};
+use leadcheck::leads::{self, Pairing, States};
+use leadcheck::record::{Item, Origin};
+use leadcheck::scan::{self, Event};
 use serde_json::Value;
 
-use crate::capture::{self, Format, Reading};
 use crate::cli::{DiffArgs, DiffFormat};
-use crate::diff::{self, Change, Diff, Ignore, Kind, Options};
-use crate::error::Outcome;
-use crate::input::{Input, Item, Origin};
-use crate::leads::{self, Pairing, States};
-use crate::render::{self, diff as out};
-use crate::run::Streams;
+use crate::exit::Outcome;
+use crate::render::diff::{self as out, DiffCounts};
+use crate::render::{self, Streams};
 
 /// What one side holds once read.
 struct Side {
@@ -28,7 +32,9 @@ struct Side {
     states: States,
     /// Records of a capture without a lead_id (not compared).
     without_id: Vec<Origin>,
-    /// Unreadable records, or the input could not be opened or read.
+    /// Unreadable records.
+    unreadable: u64,
+    /// The input could not be opened or read.
     failed: bool,
 }
 
@@ -53,10 +59,15 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     if is_stdin(&args.old) && is_stdin(&args.new) {
         bail!("OLD and NEW cannot both be `-`: stdin can be read only once");
     }
-    let mut old = read_side(&args.old, Format::Auto, literal, args.quiet, s)?;
-    let mut new = read_side(&args.new, Format::Auto, literal, args.quiet, s)?;
+    let mut old = read_side(&args.old, literal, args.quiet, s)?;
+    let mut new = read_side(&args.new, literal, args.quiet, s)?;
     if old.failed || new.failed {
         return Ok(Outcome::Error);
+    }
+    // A comparison with a record left out would say things that are not so (a lead only
+    // in NEW that is in OLD's unreadable record): nothing is compared.
+    if old.unreadable + new.unreadable > 0 {
+        return Ok(Outcome::Found);
     }
     if old.records == 1 && new.records == 1 {
         let (Some((old_value, _)), Some((new_value, new_origin))) = (&old.first, &new.first) else {
@@ -83,10 +94,10 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         bail!(
             "--format patch turns one payload into another, but {} holds {} and {} holds {} \
              (--format json lists the changes of captures lead by lead)",
-            old.name,
-            records(old.records),
-            new.name,
-            records(new.records)
+            render::escape(&old.name),
+            render::text::plural(old.records, "record"),
+            render::escape(&new.name),
+            render::text::plural(new.records, "record")
         );
     }
     // A side with a lone record is a capture of one lead, then.
@@ -97,10 +108,11 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     }
     if !args.quiet {
         for origin in old.without_id.iter().chain(&new.without_id) {
-            out::write_note(
+            render::text::write_note(
                 s.err,
                 s.err_palette,
-                origin,
+                &origin.input,
+                Some(origin.start),
                 "no lead_id: record left out of the comparison",
             )?;
         }
@@ -108,7 +120,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let pairs = leads::pair(&old.states, &new.states, literal);
     let mut differ = false;
     let mut json: Vec<(Value, Change)> = Vec::new();
-    let mut counts = Counts::default();
+    let mut counts = DiffCounts::default();
     for pairing in &pairs {
         match pairing {
             Pairing::OnlyOld(state) => {
@@ -119,12 +131,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 }
                 match args.format {
                     DiffFormat::Json => json.push((state.id.clone(), whole(Kind::Removed, state))),
-                    _ => write_lead_line(
-                        s,
-                        "-",
-                        state,
-                        &format!("only in OLD ({})", at(&state.last)),
-                    )?,
+                    _ => out::write_lead_only(s.out, s.out_palette, state, false)?,
                 }
             }
             Pairing::OnlyNew(state) => {
@@ -135,12 +142,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 }
                 match args.format {
                     DiffFormat::Json => json.push((state.id.clone(), whole(Kind::Added, state))),
-                    _ => write_lead_line(
-                        s,
-                        "+",
-                        state,
-                        &format!("only in NEW ({})", at(&state.last)),
-                    )?,
+                    _ => out::write_lead_only(s.out, s.out_palette, state, true)?,
                 }
             }
             Pairing::Both(o, n, compared) => {
@@ -161,15 +163,14 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     continue;
                 }
                 for f in &found.fallbacks {
-                    out::write_note(s.err, s.err_palette, &n.last, &out::fallback_message(f))?;
+                    out::write_fallback(s.err, s.err_palette, &n.last, f)?;
                 }
                 match args.format {
                     DiffFormat::Json => {
                         json.extend(found.changes.into_iter().map(|c| (o.id.clone(), c)));
                     }
                     _ => {
-                        let detail = format!("({} → {})", at(&o.last), at(&n.last));
-                        write_lead_line(s, "~", o, &detail)?;
+                        out::write_lead_changed(s.out, s.out_palette, o, n)?;
                         out::write_changes(s.out, s.out_palette, &found.changes, "    ")?;
                     }
                 }
@@ -188,7 +189,7 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     .collect();
                 out::write_json(s.out, &list)?;
             }
-            _ => writeln!(s.err, "{}", counts.summary())?,
+            _ => out::write_diff_counts(s.err, &counts)?,
         }
     }
     s.out.flush()?;
@@ -197,14 +198,6 @@ pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
 
 fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-fn records(n: u64) -> String {
-    format!("{n} record{}", if n == 1 { "" } else { "s" })
-}
-
-fn at(origin: &Origin) -> String {
-    format!("{}:{}", origin.input, origin.start)
 }
 
 /// A lead only on one side, as one change of the whole lead.
@@ -222,55 +215,6 @@ fn whole(kind: Kind, state: &leads::State) -> Change {
     }
 }
 
-fn write_lead_line(
-    s: &mut Streams<'_>,
-    mark: &str,
-    state: &leads::State,
-    detail: &str,
-) -> Result<()> {
-    let p = s.out_palette;
-    let mark = match mark {
-        "+" => p.good(mark),
-        "-" => p.error(mark),
-        _ => p.warn(mark),
-    };
-    let id = match &state.id {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    writeln!(
-        s.out,
-        "{mark} {} {detail}",
-        p.location(&format!("lead {id}"))
-    )?;
-    Ok(())
-}
-
-#[derive(Debug, Default)]
-struct Counts {
-    both: usize,
-    changed: usize,
-    only_old: usize,
-    only_new: usize,
-    changes: (usize, usize, usize),
-}
-
-impl Counts {
-    fn summary(&self) -> String {
-        format!(
-            "{} in both ({} changed), {} only in OLD, {} only in NEW; {}",
-            match self.both {
-                1 => "1 lead".to_string(),
-                n => format!("{n} leads"),
-            },
-            self.changed,
-            self.only_old,
-            self.only_new,
-            out::change_counts(self.changes)
-        )
-    }
-}
-
 /// One payload against another.
 fn write_direct(
     format: DiffFormat,
@@ -279,12 +223,12 @@ fn write_direct(
     s: &mut Streams<'_>,
 ) -> Result<()> {
     for f in &found.fallbacks {
-        out::write_note(s.err, s.err_palette, new_origin, &out::fallback_message(f))?;
+        out::write_fallback(s.err, s.err_palette, new_origin, f)?;
     }
     match format {
         DiffFormat::Text => {
             out::write_changes(s.out, s.out_palette, &found.changes, "")?;
-            writeln!(s.err, "{}", out::change_counts(found.counts()))?;
+            out::write_change_counts(s.err, found.counts())?;
         }
         DiffFormat::Json => {
             let list: Vec<_> = found
@@ -300,18 +244,18 @@ fn write_direct(
     Ok(())
 }
 
-/// Reads one side whole, reporting what cannot be read on stderr.
-fn read_side(
-    path: &Path,
-    format: Format,
-    literal: bool,
-    quiet: bool,
-    s: &mut Streams<'_>,
-) -> Result<Side> {
+/// Reads one side whole, reporting what cannot be read on stderr. API lists stay one
+/// record: documents are compared as they are.
+fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Result<Side> {
     let input = if is_stdin(path) {
         Input::stdin()
     } else {
-        Input::file(path.to_path_buf())
+        let mut input = Input::file(path.to_path_buf());
+        input.size = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        input
     };
     let mut side = Side {
         name: input.name.to_string(),
@@ -319,29 +263,38 @@ fn read_side(
         first: None,
         states: States::default(),
         without_id: Vec::new(),
+        unreadable: 0,
         failed: false,
     };
-    capture::read_input_whole(&input, format, &mut |read| {
-        match read {
-            Reading::Failed { at, message } => {
+    let options = scan::Options {
+        read: ReadOptions {
+            lists: false,
+            ..ReadOptions::default()
+        },
+        jobs: None,
+    };
+    let work = |item: Item| item;
+    let report = |s: &mut Streams<'_>, e: &InputError| -> Result<()> {
+        if !quiet {
+            render::text::write_input_error(s.err, s.err_palette, e)?;
+        }
+        Ok(())
+    };
+    scan::scan(vec![input], &options, &work, &mut |event| -> Result<()> {
+        match event {
+            Event::Input { .. } | Event::Idle => {}
+            Event::Failed(e) => {
                 side.failed = true;
+                report(s, &e)?;
+            }
+            Event::Item(Item::Unreadable(u)) => {
+                side.unreadable += 1;
                 if !quiet {
-                    render::text::write_input_error(
-                        s.err,
-                        s.err_palette,
-                        &input.name,
-                        at,
-                        &message,
-                    )?;
+                    let checked = Checked::unreadable(u);
+                    render::text::write_checked(s.err, s.err_palette, &checked)?;
                 }
             }
-            Reading::Item(Item::Unreadable(u)) => {
-                side.failed = true;
-                if !quiet {
-                    out::write_unreadable(s.err, s.err_palette, &u)?;
-                }
-            }
-            Reading::Item(Item::Record(record)) => {
+            Event::Item(Item::Record(record)) => {
                 side.records += 1;
                 // The first record is kept as it is until a second one shows the input is
                 // a capture: a payload is never held twice.

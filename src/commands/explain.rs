@@ -3,10 +3,10 @@
 use anyhow::{Result, bail};
 
 use crate::cli::ExplainArgs;
-use crate::error::Outcome;
-use crate::explain;
+use crate::exit::Outcome;
 use crate::render;
-use crate::run::Streams;
+use crate::render::Streams;
+use leadcheck::explain;
 
 /// `leadcheck explain`. An unknown field is a usage error (exit status 2), with a
 /// did-you-mean for a near miss.

@@ -5,14 +5,16 @@
 //! once every input is read, in order of first arrival.
 
 use anyhow::Result;
+use leadcheck::check::{Checked, Tally};
+use leadcheck::diff::{Ignore, Options};
+use leadcheck::leads::{self, History};
+use leadcheck::record::Item;
+use leadcheck::scan::{self, Event};
 
 use crate::cli::{HistoryArgs, HistoryFormat};
-use crate::diff::{Ignore, Options};
-use crate::error::Outcome;
-use crate::input::Item;
-use crate::leads::{self, History};
+use crate::exit::Outcome;
 use crate::render::diff as out;
-use crate::run::Streams;
+use crate::render::{self, Streams};
 
 /// `leadcheck history`.
 pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
@@ -22,21 +24,28 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         ..Options::default()
     };
     let literal = args.compare.literal;
-    let mut outcome = Outcome::Ok;
     let mut history = History::default();
-    let mut records = 0u64;
-    let mut unreadable = 0u64;
+    let mut tally = Tally::default();
     let mut without_id = 0u64;
-    let read = super::each_item(&args.input.inputs, args.input.input_format, s, |s, item| {
-        match item {
-            Item::Unreadable(u) => {
-                outcome = Outcome::Error;
-                records += 1;
-                unreadable += 1;
-                out::write_unreadable(s.err, s.err_palette, &u)?;
+    let (inputs, failures) = super::inputs(&args.input, s, false)?;
+    for e in &failures {
+        super::failed(s, &mut tally, e)?;
+    }
+    let work = |item: Item| item;
+    let scan_options = super::scan_options(&args.input, args.input.jobs);
+    scan::scan(inputs, &scan_options, &work, &mut |event| -> Result<()> {
+        match event {
+            Event::Input { .. } => tally.inputs += 1,
+            Event::Failed(e) => super::failed(s, &mut tally, &e)?,
+            Event::Idle => {}
+            Event::Item(Item::Unreadable(u)) => {
+                let checked = Checked::unreadable(u);
+                tally.add(checked.status());
+                render::text::write_checked(s.err, s.err_palette, &checked)?;
             }
-            Item::Record(record) => {
-                records += 1;
+            Event::Item(Item::Record(record)) => {
+                tally.records += 1;
+                tally.valid += 1;
                 // With --lead, the other leads are not even kept.
                 if let Some(wanted) = &args.lead
                     && leads::lead_key(&record.value).as_deref() != Some(wanted.as_str())
@@ -49,10 +58,11 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                     .is_err()
                 {
                     without_id += 1;
-                    out::write_note(
+                    render::text::write_note(
                         s.err,
                         s.err_palette,
-                        &origin,
+                        &origin.input,
+                        Some(origin.start),
                         "no lead_id: record left out of the history",
                     )?;
                 }
@@ -60,23 +70,20 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         }
         Ok(())
     })?;
-    if read.failed_inputs > 0 {
-        outcome = Outcome::Error;
-    }
-    let mut shown = 0usize;
+    let mut shown = 0u64;
     for (_, state, versions) in history.leads() {
         if args.changed_only && versions.len() < 2 {
             continue;
         }
         for v in versions {
             for f in &v.fallbacks {
-                out::write_note(s.err, s.err_palette, &v.origin, &out::fallback_message(f))?;
+                out::write_fallback(s.err, s.err_palette, &v.origin, f)?;
             }
         }
         match args.format {
             HistoryFormat::Text => {
                 if shown > 0 {
-                    writeln!(s.out)?;
+                    out::write_separator(s.out)?;
                 }
                 out::write_lead(s.out, s.out_palette, state, versions)?;
             }
@@ -89,29 +96,20 @@ pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     }
     s.out.flush()?;
     if args.format == HistoryFormat::Text {
-        let plural = |n: u64, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let mut line = plural(records, "record");
-        if unreadable > 0 {
-            line.push_str(&format!(" ({unreadable} unreadable)"));
-        }
-        line.push_str(&format!(
-            ", {}, {shown} shown",
-            plural(history.len() as u64, "lead")
-        ));
-        if without_id > 0 {
-            line.push_str(&format!(", {without_id} without lead_id"));
-        }
-        writeln!(s.err, "{line}")?;
+        let counts = out::HistoryCounts {
+            tally,
+            leads: history.len() as u64,
+            shown,
+            without_id,
+        };
+        out::write_history_counts(s.err, &counts)?;
     }
+    let mut outcome = Outcome::of(&tally);
     if let Some(wanted) = &args.lead
         && history.is_empty()
     {
-        writeln!(
-            s.err,
-            "{}: no record has lead_id {wanted}",
-            s.err_palette.warn("note")
-        )?;
-        return Ok(outcome.worst(Outcome::Found));
+        out::write_no_such_lead(s.err, s.err_palette, wanted)?;
+        outcome = outcome.worst(Outcome::Found);
     }
     Ok(outcome)
 }

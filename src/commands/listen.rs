@@ -10,20 +10,19 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, bail};
+use leadcheck::capture::{self, Unit};
+use leadcheck::check::{self, Checked, Options, Status};
+use leadcheck::client::Target;
+use leadcheck::listen::{self, Config, Delivery, Event, Judgement, Verdict};
+use leadcheck::position::{LineCol, Mark};
+use leadcheck::record::{Item, Origin, Unreadable};
+use leadcheck::redact::Redactor;
+use leadcheck::schema::Choice;
 use serde_json::Value;
 
-use crate::capture::{self, Format};
 use crate::cli::{ListenArgs, OutputFormat};
-use crate::client::Target;
-use crate::error::Outcome;
-use crate::input::{Item, Origin, Unreadable};
-use crate::listen::{self, Config, Delivery, Event, Judgement, Verdict};
-use crate::position::LineCol;
-use crate::redact::Redactor;
-use crate::render;
-use crate::run::Streams;
-use crate::schema::Choice;
-use crate::validate::{self, Checked, Options, Status};
+use crate::exit::Outcome;
+use crate::render::{self, Streams};
 
 /// A redactor is replaced after this many deliveries, so a long run's memory stays bounded
 /// (placeholders are stable within each stretch).
@@ -42,7 +41,7 @@ pub struct Judged {
 
 impl Judgement for Judged {
     fn verdict(&self) -> Verdict {
-        let worst = self.records.iter().map(|c| &c.status).fold(None, |w, s| {
+        let worst = self.records.iter().map(Checked::status).fold(None, |w, s| {
             Some(match (w, s) {
                 (Some(Status::Unreadable), _) | (_, Status::Unreadable) => Status::Unreadable,
                 (Some(Status::Invalid), _) | (_, Status::Invalid) => Status::Invalid,
@@ -78,7 +77,7 @@ pub fn run(args: &ListenArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     config.secret = secret;
     config.limits.max_body = usize::try_from(args.max_body).unwrap_or(usize::MAX);
     let capture_name: Arc<str> = args.out.display().to_string().into();
-    let choice = Arc::new(Choice::Auto(Box::default()));
+    let choice = Arc::new(Choice::auto());
     let redactor = args.redact.then(|| Mutex::new((0u64, Redactor::new())));
     let check = {
         let capture_name = capture_name.clone();
@@ -175,7 +174,7 @@ fn judge(
     redactor: Option<&Mutex<(u64, Redactor)>>,
 ) -> Judged {
     // The delivery as a one-request capture with the headers that decide how its body is
-    // read; its records' positions are then moved to where the body is in the capture.
+    // read; the body found in it is then placed where it is in the real capture.
     let mut request = format!("POST {} HTTP/1.1\r\n", d.target).into_bytes();
     for name in ["Content-Type", "Content-Encoding"] {
         if let Some(value) = d.header(name) {
@@ -183,110 +182,103 @@ fn judge(
         }
     }
     request.extend_from_slice(format!("Content-Length: {}\r\n\r\n", d.body.len()).as_bytes());
-    let from = (LineCol::START.advance(&request), request.len() as u64);
-    let to = (d.place.body_at, d.place.body_offset);
+    let from = Mark {
+        offset: request.len() as u64,
+        at: LineCol::START.advance(&request),
+    };
+    let to = Mark {
+        offset: d.place.body_offset,
+        at: d.place.body_at,
+    };
     request.extend_from_slice(d.body);
-    let items = capture::records(
-        capture.clone(),
-        Box::new(Cursor::new(request)),
-        Format::Http,
-        None,
-    );
+    let mut items = Vec::new();
+    for unit in capture::http::Units::new(Box::new(Cursor::new(request))) {
+        match unit {
+            Ok(unit) => items.extend(capture::read_unit(capture, moved(unit, from, to), true)),
+            // Reading from memory does not fail; should it, the body is unreadable.
+            Err(e) => items.push(Item::Unreadable(Unreadable {
+                origin: Origin::at(capture.clone(), to),
+                at: to.at,
+                message: leadcheck::reader::io_message(&e),
+            })),
+        }
+    }
     let mut judged = Judged {
         records: Vec::new(),
         lead_type: None,
         lead_id: None,
         trigger: None,
     };
-    for item in items {
-        let item = match item {
-            Ok(item) => item,
-            // Reading from memory does not fail; should it, the body is unreadable.
-            Err(e) => Item::Unreadable(Unreadable {
-                origin: Origin {
-                    input: capture.clone(),
-                    record: 0,
-                    start: to.0,
-                    offset: to.1,
-                },
-                at: to.0,
-                message: crate::input::io_message(&e),
-            }),
-        };
-        let mut item = moved(item, from, to, d.seq);
-        if let Item::Record(record) = &mut item {
-            if judged.records.is_empty() {
-                let text = |k: &str| {
-                    record
-                        .value
-                        .get(k)
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                };
-                judged.lead_type = text("lead_type");
-                judged.trigger = text("trigger");
-                judged.lead_id = record.value.get("lead_id").cloned();
-            }
-            if let Some(redactor) = redactor {
-                let mut r = redactor.lock().unwrap_or_else(|p| p.into_inner());
-                r.0 += 1;
-                if r.0 % REDACTOR_RENEWAL == 0 {
-                    r.1 = Redactor::new();
+    for mut item in items {
+        match &mut item {
+            Item::Record(record) => {
+                record.origin.record = d.seq;
+                if judged.records.is_empty() {
+                    let text = |k: &str| {
+                        record
+                            .value
+                            .get(k)
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    };
+                    judged.lead_type = text("lead_type");
+                    judged.trigger = text("trigger");
+                    judged.lead_id = record.value.get("lead_id").cloned();
                 }
-                r.1.value(&mut record.value);
+                if let Some(redactor) = redactor {
+                    let mut r = redactor.lock().unwrap_or_else(|p| p.into_inner());
+                    r.0 += 1;
+                    if r.0 % REDACTOR_RENEWAL == 0 {
+                        r.1 = Redactor::new();
+                    }
+                    r.1.value(&mut record.value);
+                }
             }
+            Item::Unreadable(u) => u.origin.record = d.seq,
         }
-        let checked =
-            validate::check_choice(choice, item, Options::default()).unwrap_or_else(|e| {
-                validate::unreadable(Unreadable {
-                    origin: Origin {
-                        input: capture.clone(),
-                        record: d.seq,
-                        start: to.0,
-                        offset: to.1,
-                    },
-                    at: to.0,
-                    message: e.to_string(),
-                })
-            });
+        let origin = item.origin().clone();
+        let checked = check::check_item(choice, item, &Options::default()).unwrap_or_else(|e| {
+            Checked::unreadable(Unreadable {
+                at: origin.start,
+                origin,
+                message: e.to_string(),
+            })
+        });
         judged.records.push(checked);
     }
     judged
 }
 
-/// An item read from the one-request capture, moved to where its body is in the real
-/// capture: `from` is the body's position and offset in the one-request capture, `to` in
-/// the real one.
-fn moved(item: Item, from: (LineCol, u64), to: (LineCol, u64), seq: u64) -> Item {
-    let at = |p: LineCol| {
-        if p.line <= from.0.line {
-            LineCol {
-                line: to.0.line,
-                column: to.0.column + p.column.saturating_sub(from.0.column),
-            }
-        } else {
-            LineCol {
-                line: to.0.line + (p.line - from.0.line),
-                column: p.column,
-            }
+/// A unit read from the one-request capture, placed where its body is in the real capture:
+/// `from` is the body's place in the one-request capture, `to` in the real one.
+fn moved(unit: Unit, from: Mark, to: Mark) -> Unit {
+    match unit {
+        Unit::Body(mut body) => {
+            body.start = shift(body.start, from, to);
+            Unit::Body(body)
+        }
+        Unit::Bad { mark, message } => Unit::Bad {
+            mark: shift(mark, from, to),
+            message,
+        },
+    }
+}
+
+fn shift(m: Mark, from: Mark, to: Mark) -> Mark {
+    let at = if m.at.line <= from.at.line {
+        LineCol {
+            line: to.at.line,
+            column: to.at.column + m.at.column.saturating_sub(from.at.column),
+        }
+    } else {
+        LineCol {
+            line: to.at.line + (m.at.line - from.at.line),
+            column: m.at.column,
         }
     };
-    let origin = |o: Origin| Origin {
-        record: seq,
-        start: at(o.start),
-        offset: to.1 + o.offset.saturating_sub(from.1),
-        input: o.input,
-    };
-    match item {
-        Item::Record(mut r) => {
-            r.origin = origin(r.origin);
-            Item::Record(r)
-        }
-        Item::Unreadable(u) => Item::Unreadable(Unreadable {
-            at: at(u.at),
-            origin: origin(u.origin),
-            message: u.message,
-        }),
+    Mark {
+        offset: to.offset + m.offset.saturating_sub(from.offset),
+        at,
     }
 }
 
@@ -295,43 +287,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn positions_move_into_the_capture() {
-        let from = (LineCol { line: 5, column: 1 }, 80);
-        let to = (
-            LineCol {
+    fn places_move_into_the_capture() {
+        let from = Mark {
+            offset: 80,
+            at: LineCol { line: 5, column: 1 },
+        };
+        let to = Mark {
+            offset: 2000,
+            at: LineCol {
                 line: 40,
                 column: 1,
             },
-            2000,
-        );
-        let item = Item::Unreadable(Unreadable {
-            origin: Origin {
-                input: "c".into(),
-                record: 1,
-                start: LineCol { line: 5, column: 1 },
-                offset: 80,
-            },
+        };
+        let inside = Mark {
+            offset: 95,
             at: LineCol { line: 7, column: 3 },
-            message: "m".into(),
-        });
-        let Item::Unreadable(u) = moved(item, from, to, 9) else {
-            panic!()
         };
         assert_eq!(
-            u.origin.start,
-            LineCol {
-                line: 40,
-                column: 1
+            shift(inside, from, to),
+            Mark {
+                offset: 2015,
+                at: LineCol {
+                    line: 42,
+                    column: 3
+                }
             }
         );
-        assert_eq!(u.origin.offset, 2000);
-        assert_eq!(u.origin.record, 9);
-        assert_eq!(
-            u.at,
-            LineCol {
-                line: 42,
-                column: 3
-            }
-        );
+        assert_eq!(shift(from, from, to), to);
     }
 }

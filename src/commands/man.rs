@@ -5,8 +5,8 @@ use anyhow::{Result, bail};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ManArgs};
-use crate::error::Outcome;
-use crate::run::Streams;
+use crate::exit::Outcome;
+use crate::render::Streams;
 
 /// `leadcheck man`.
 pub fn run(args: &ManArgs, s: &mut Streams<'_>) -> Result<Outcome> {

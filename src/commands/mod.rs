@@ -1,5 +1,5 @@
-//! One module per command: each reads its inputs, calls the library, and writes through
-//! the renderers to the [`Streams`](crate::run::Streams) it is given.
+//! One module per command: each reads its inputs through the scanner, calls the library,
+//! and hands the results to the renderers with the [`Streams`] it is given.
 
 pub mod completions;
 pub mod diff;
@@ -14,53 +14,46 @@ pub mod show;
 pub mod stats;
 pub mod validate;
 
-use std::path::PathBuf;
-
 use anyhow::Result;
+use leadcheck::capture::ReadOptions;
+use leadcheck::check::Tally;
+use leadcheck::input::{self, Input, InputError};
+use leadcheck::scan;
 
-use crate::capture::{self, Format, Reading};
-use crate::input::{self, Item};
-use crate::render;
-use crate::run::Streams;
-use crate::validate::Tally;
+use crate::cli::InputArgs;
+use crate::render::{self, Streams};
 
-/// Reads every record of the inputs, as `validate` does, and hands each one to `f`.
-/// Inputs that cannot be expanded, opened or read to the end are reported on stderr.
-/// Returns the counts of inputs read and of inputs that failed (as in a [`Tally`]).
-pub(crate) fn each_item(
-    inputs: &[PathBuf],
-    format: Format,
+/// The inputs a command's INPUT arguments name, and the arguments that named nothing
+/// readable (for the caller to report). What a directory walk skipped is noted on stderr,
+/// unless `quiet`.
+pub(crate) fn inputs(
+    args: &InputArgs,
     s: &mut Streams<'_>,
-    mut f: impl FnMut(&mut Streams<'_>, Item) -> Result<()>,
-) -> Result<Tally> {
-    let mut tally = Tally::default();
-    let (inputs, errors) = input::expand(inputs);
-    for e in &errors {
-        tally.failed_inputs += 1;
-        render::text::write_input_error(s.err, s.err_palette, &e.name, None, &e.message)?;
+    quiet: bool,
+) -> Result<(Vec<Input>, Vec<InputError>)> {
+    let expanded = input::expand(&args.inputs, s.stdin_is_terminal)?;
+    if !quiet {
+        for skipped in &expanded.skipped {
+            render::text::write_skipped(s.err, s.err_palette, skipped)?;
+        }
     }
-    for input in inputs {
-        tally.inputs += 1;
-        capture::read_input(&input, format, &mut |read| {
-            match read {
-                Reading::Item(item) => f(s, item)?,
-                Reading::Failed { at, message } => {
-                    tally.failed_inputs += 1;
-                    render::text::write_input_error(
-                        s.err,
-                        s.err_palette,
-                        &input.name,
-                        at,
-                        &message,
-                    )?;
-                }
-            }
-            if s.flush_each {
-                s.out.flush()?;
-            }
-            Ok(())
-        })?;
+    Ok((expanded.inputs, expanded.failures))
+}
+
+/// Reports an input that could not be read, on stderr, and counts it.
+pub(crate) fn failed(s: &mut Streams<'_>, tally: &mut Tally, e: &InputError) -> Result<()> {
+    tally.failed_inputs += 1;
+    render::text::write_input_error(s.err, s.err_palette, e)?;
+    Ok(())
+}
+
+/// How the scanner reads a command's inputs.
+pub(crate) fn scan_options(args: &InputArgs, jobs: Option<u16>) -> scan::Options {
+    scan::Options {
+        read: ReadOptions {
+            format: args.input_format.into(),
+            lists: true,
+        },
+        jobs: jobs.map(usize::from),
     }
-    s.out.flush()?;
-    Ok(tally)
 }

@@ -3,8 +3,8 @@
 use anyhow::{Result, bail};
 
 use crate::cli::SampleArgs;
-use crate::error::Outcome;
-use crate::run::Streams;
+use crate::exit::Outcome;
+use crate::render::Streams;
 
 /// `(name, description, text)` of every bundled sample; the first is the default.
 pub const SAMPLES: [(&str, &str, &str); 4] = [
@@ -40,7 +40,7 @@ pub fn run(args: &SampleArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     } else {
         let Some((_, _, text)) = SAMPLES.iter().find(|(n, _, _)| *n == args.name) else {
             let names: Vec<&str> = SAMPLES.iter().map(|(n, _, _)| *n).collect();
-            let hint = match crate::suggest::closest(&args.name, names.iter().copied()) {
+            let hint = match leadcheck::suggest::closest(&args.name, names.iter().copied()) {
                 Some(name) => format!("did you mean \"{name}\"?"),
                 None => format!("the samples are {}", names.join(", ")),
             };

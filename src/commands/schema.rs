@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 
-use crate::error::Outcome;
-use crate::explain;
+use crate::exit::Outcome;
 use crate::render;
+use crate::render::Streams;
 use crate::render::pretty::Layout;
-use crate::run::Streams;
+use leadcheck::explain;
 
 /// `leadcheck schema`: pretty-printed JSON, two-space indent, ending with a newline
 /// (coloured like `fmt` on a terminal).

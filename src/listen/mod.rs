@@ -435,10 +435,10 @@ where
     }
     let listener = std::net::TcpListener::bind(config.addr).map_err(|e| Error::Bind {
         addr: config.addr,
-        message: crate::input::io_message(&e),
+        message: crate::reader::io_message(&e),
     })?;
     let start_err = |e: std::io::Error| Error::Start {
-        message: crate::input::io_message(&e),
+        message: crate::reader::io_message(&e),
     };
     listener.set_nonblocking(true).map_err(start_err)?;
     let addr = listener.local_addr().map_err(start_err)?;

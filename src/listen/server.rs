@@ -109,7 +109,7 @@ pub(crate) fn spawn<J: Judgement>(setup: Setup<J>) -> std::io::Result<JoinHandle
             match writer.join() {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => events.send(Event::Notice(Notice::StoreFailing {
-                    error: format!("cannot sync: {}", crate::input::io_message(&e)),
+                    error: format!("cannot sync: {}", crate::reader::io_message(&e)),
                 })),
                 Err(_) => events.send(Event::Notice(Notice::StoreFailing {
                     error: "the writer thread stopped".into(),
@@ -134,7 +134,7 @@ async fn serve<J: Judgement>(
         Ok(listener) => listener,
         Err(e) => {
             shared.events.send(Event::Notice(Notice::StoreFailing {
-                error: format!("cannot accept: {}", crate::input::io_message(&e)),
+                error: format!("cannot accept: {}", crate::reader::io_message(&e)),
             }));
             return;
         }

@@ -96,7 +96,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Opened, Error> {
         let fail = |e: io::Error| Error::Store {
             path: path.to_path_buf(),
-            message: crate::input::io_message(&e),
+            message: crate::reader::io_message(&e),
         };
         if path.is_dir() {
             return Err(Error::Store {
@@ -326,7 +326,7 @@ pub(crate) fn write_loop(
                 let message = format!(
                     "cannot write to {}: {}",
                     store.path().display(),
-                    crate::input::io_message(&e).to_lowercase()
+                    crate::reader::io_message(&e).to_lowercase()
                 );
                 if !failing {
                     failing = true;

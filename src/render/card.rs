@@ -17,8 +17,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::summary::{COLUMNS, Card, Row, plain};
-use crate::validate::{Checked, Status};
+use leadcheck::card::{COLUMNS, Card, Row, plain};
+use leadcheck::check::{Checked, Status};
 
 use super::Palette;
 use super::json::ErrorJson;
@@ -38,8 +38,8 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
     writeln!(
         out,
         "{} {}",
-        p.location(&format!("{}:{}:", o.input, o.start)),
-        p.heading(&lead)
+        p.location(&format!("{}:", super::location(&o.input, Some(o.start)))),
+        p.heading(&super::escape(&lead))
     )?;
     match card.status {
         Status::Valid => writeln!(out, "  {}", p.good("valid"))?,
@@ -49,7 +49,7 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
             writeln!(out, "  {}", p.error(&count))?;
             for v in &card.violations {
                 let pointer = super::shown_pointer(&v.pointer);
-                let line = format!("{}: {}", pointer, v.message);
+                let line = format!("{}: {}", pointer, super::escape(&v.message));
                 for (i, part) in wrap(&line, width.saturating_sub(4)).iter().enumerate() {
                     let indent = if i == 0 { "    " } else { "      " };
                     writeln!(out, "{indent}{part}")?;
@@ -140,27 +140,19 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 /// The JSON object of one card.
 #[derive(Debug, Serialize)]
 pub struct CardJson<'a> {
-    pub input: &'a str,
-    pub record: u64,
-    pub line: u64,
-    pub column: u64,
-    pub offset: u64,
+    #[serde(flatten)]
+    pub origin: &'a leadcheck::record::Origin,
     pub status: &'a Status,
     pub valid: bool,
     pub lead_id: Option<&'a serde_json::Value>,
     pub errors: Vec<ErrorJson<'a>>,
     pub warnings: &'a [String],
-    pub sections: &'a [crate::summary::Section],
+    pub sections: &'a [leadcheck::card::Section],
 }
 
 pub fn write_card_json(out: &mut dyn Write, card: &Card) -> io::Result<()> {
-    let o = &card.origin;
     let json = CardJson {
-        input: &o.input,
-        record: o.record,
-        line: o.start.line,
-        column: o.start.column,
-        offset: o.offset,
+        origin: &card.origin,
         status: &card.status,
         valid: card.status == Status::Valid,
         lead_id: card.lead_id.as_ref(),

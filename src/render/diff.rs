@@ -12,9 +12,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diff::{Change, Fallback, Kind};
-use crate::input::{Origin, Unreadable};
-use crate::leads::{State, Version};
+use leadcheck::diff::{Change, Fallback, Kind};
+
+use leadcheck::leads::{State, Version};
 
 use super::Palette;
 
@@ -60,7 +60,7 @@ pub fn write_changes(
                 format!("{} → {}", value(&c.old), p.warn(&value(&c.new))),
             ),
         };
-        writeln!(out, "{indent}{mark} {}{pad}  {text}", p.pointer(pointer))?;
+        writeln!(out, "{indent}{mark} {}{pad}  {text}", p.pointer(&pointer))?;
     }
     Ok(())
 }
@@ -94,27 +94,6 @@ pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()
     out.write_all(b"\n")
 }
 
-/// An unreadable record, as `validate` reports it: `INPUT:LINE:COL: unreadable: message`.
-pub fn write_unreadable(out: &mut dyn Write, p: Palette, u: &Unreadable) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} {}: {}",
-        p.location(&format!("{}:{}:", u.origin.input, u.at)),
-        p.error("unreadable"),
-        u.message
-    )
-}
-
-/// A note about a record: `INPUT:LINE:COL: note: message`.
-pub fn write_note(out: &mut dyn Write, p: Palette, at: &Origin, message: &str) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} {}: {message}",
-        p.location(&format!("{}:{}:", at.input, at.start)),
-        p.warn("note"),
-    )
-}
-
 /// The note for arrays compared index by index.
 pub fn fallback_message(f: &Fallback) -> String {
     format!(
@@ -123,6 +102,125 @@ pub fn fallback_message(f: &Fallback) -> String {
         f.old_len,
         f.new_len
     )
+}
+
+/// `INPUT:LINE:COL: note: /xs: arrays of … compared index by index …`.
+pub fn write_fallback(
+    out: &mut dyn Write,
+    p: Palette,
+    at: &leadcheck::record::Origin,
+    f: &Fallback,
+) -> io::Result<()> {
+    super::text::write_note(out, p, &at.input, Some(at.start), &fallback_message(f))
+}
+
+/// The blank line between two leads of `history`.
+pub fn write_separator(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)
+}
+
+/// The counts at the end of `history`.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryCounts {
+    pub tally: leadcheck::check::Tally,
+    pub leads: u64,
+    pub shown: u64,
+    pub without_id: u64,
+}
+
+/// `N records (U unreadable), L leads, S shown, W without lead_id (K inputs)`.
+pub fn write_history_counts(out: &mut dyn Write, c: &HistoryCounts) -> io::Result<()> {
+    use super::text::plural;
+    let mut line = plural(c.tally.records, "record");
+    if c.tally.unreadable > 0 {
+        line.push_str(&format!(" ({} unreadable)", c.tally.unreadable));
+    }
+    line.push_str(&format!(", {}, {} shown", plural(c.leads, "lead"), c.shown));
+    if c.without_id > 0 {
+        line.push_str(&format!(", {} without lead_id", c.without_id));
+    }
+    if c.tally.failed_inputs > 0 {
+        line.push_str(&format!(" ({})", super::text::inputs(&c.tally)));
+    }
+    writeln!(out, "{line}")
+}
+
+/// `note: no record has lead_id ID`.
+pub fn write_no_such_lead(out: &mut dyn Write, p: Palette, wanted: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: no record has lead_id {}",
+        p.warn("note"),
+        super::escape(wanted)
+    )
+}
+
+/// `+ lead ID only in NEW (INPUT:LINE:COL)` or `- lead ID only in OLD (…)`.
+pub fn write_lead_only(
+    out: &mut dyn Write,
+    p: Palette,
+    state: &State,
+    new: bool,
+) -> io::Result<()> {
+    let (mark, side) = if new {
+        (p.good("+"), "NEW")
+    } else {
+        (p.error("-"), "OLD")
+    };
+    let at = super::location(&state.last.input, Some(state.last.start));
+    writeln!(
+        out,
+        "{mark} {} only in {side} ({at})",
+        p.location(&format!("lead {}", field(&Some(state.id.clone()))))
+    )
+}
+
+/// `~ lead ID (OLD:LINE:COL → NEW:LINE:COL)`: a lead in both, with changes.
+pub fn write_lead_changed(
+    out: &mut dyn Write,
+    p: Palette,
+    old: &State,
+    new: &State,
+) -> io::Result<()> {
+    let o = super::location(&old.last.input, Some(old.last.start));
+    let n = super::location(&new.last.input, Some(new.last.start));
+    writeln!(
+        out,
+        "{} {} ({o} → {n})",
+        p.warn("~"),
+        p.location(&format!("lead {}", field(&Some(old.id.clone()))))
+    )
+}
+
+/// The counts of a comparison of captures.
+#[derive(Debug, Default)]
+pub struct DiffCounts {
+    pub both: usize,
+    pub changed: usize,
+    pub only_old: usize,
+    pub only_new: usize,
+    pub changes: (usize, usize, usize),
+}
+
+/// `2 leads in both (1 changed), 1 only in OLD, 1 only in NEW; 4 changes: …`.
+pub fn write_diff_counts(out: &mut dyn Write, c: &DiffCounts) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} in both ({} changed), {} only in OLD, {} only in NEW; {}",
+        match c.both {
+            1 => "1 lead".to_string(),
+            n => format!("{n} leads"),
+        },
+        c.changed,
+        c.only_old,
+        c.only_new,
+        change_counts(c.changes)
+    )
+}
+
+/// The count of changes of one comparison, on its own line.
+pub fn write_change_counts(out: &mut dyn Write, counts: (usize, usize, usize)) -> io::Result<()> {
+    writeln!(out, "{}", change_counts(counts))
 }
 
 /// `N changes: A added, R removed, C changed`, or `no differences`.
@@ -141,7 +239,7 @@ pub fn change_counts((added, removed, changed): (usize, usize, usize)) -> String
 fn field(v: &Option<Value>) -> String {
     match v {
         None => "-".into(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => super::escape(s).into_owned(),
         Some(other) => short(other),
     }
 }
@@ -164,7 +262,7 @@ pub fn write_lead(
         .iter()
         .map(|v| {
             [
-                format!("{}:{}", v.origin.input, v.origin.start),
+                super::location(&v.origin.input, Some(v.origin.start)),
                 field(&v.trigger),
                 field(&v.lead_state),
                 field(&v.last_updated),
@@ -204,10 +302,8 @@ pub fn write_lead(
 
 #[derive(Debug, Serialize)]
 struct VersionJson<'a> {
-    input: &'a str,
-    record: u64,
-    line: u64,
-    column: u64,
+    #[serde(flatten)]
+    origin: &'a leadcheck::record::Origin,
     trigger: &'a Option<Value>,
     lead_state: &'a Option<Value>,
     last_updated: &'a Option<Value>,
@@ -227,10 +323,7 @@ pub fn write_lead_json(out: &mut dyn Write, state: &State, versions: &[Version])
         versions: versions
             .iter()
             .map(|v| VersionJson {
-                input: &v.origin.input,
-                record: v.origin.record,
-                line: v.origin.start.line,
-                column: v.origin.start.column,
+                origin: &v.origin,
                 trigger: &v.trigger,
                 lead_state: &v.lead_state,
                 last_updated: &v.last_updated,

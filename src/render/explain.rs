@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::explain::{FieldDoc, type_words};
+use leadcheck::explain::{FieldDoc, type_words};
 
 use super::Palette;
 use super::card::wrap;

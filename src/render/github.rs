@@ -14,13 +14,16 @@
 
 use std::io::{self, Write};
 
-use crate::position::LineCol;
-use crate::validate::{Checked, Status, Tally};
+use leadcheck::check::{Checked, Tally, Verdict};
+use leadcheck::input::InputError;
+use leadcheck::position::LineCol;
 
-use super::{Palette, text};
+use super::{Palette, escape, text};
 
-/// Escapes a workflow command's message: `%` → `%25`, CR → `%0D`, LF → `%0A`.
+/// Escapes a workflow command's message: `%` → `%25`, CR → `%0D`, LF → `%0A`; other
+/// control characters are written visibly (the log viewer would act on them).
 pub fn escape_data(s: &str) -> String {
+    let s = escape_controls(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -36,6 +39,7 @@ pub fn escape_data(s: &str) -> String {
 /// Escapes a workflow command's property value: as [`escape_data`], and also `:` → `%3A`,
 /// `,` → `%2C`.
 pub fn escape_property(s: &str) -> String {
+    let s = escape_controls(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -48,6 +52,24 @@ pub fn escape_property(s: &str) -> String {
         }
     }
     out
+}
+
+/// Control characters but CR and LF (which the runner's own escapes carry) made visible.
+fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() && c != '\r' && c != '\n') {
+        let mut out = String::new();
+        for part in s.split_inclusive(['\r', '\n']) {
+            let (body, end) = match part.strip_suffix(['\r', '\n']) {
+                Some(body) => (body, &part[body.len()..]),
+                None => (part, ""),
+            };
+            out.push_str(&escape(body));
+            out.push_str(end);
+        }
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Writes one workflow command: `::COMMAND key=value,…::message`.
@@ -79,28 +101,27 @@ fn location(input: &str, at: Option<LineCol>) -> Vec<(&'static str, String)> {
 /// nothing for a valid one.
 pub fn write_checked(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
     let input = &checked.origin.input;
-    match checked.status {
-        Status::Valid => Ok(()),
-        Status::Invalid => {
-            for v in &checked.violations {
+    match &checked.verdict {
+        Verdict::Valid => Ok(()),
+        Verdict::Invalid {
+            violations,
+            omitted,
+        } => {
+            for v in violations {
                 let pointer = super::shown_pointer(&v.pointer);
                 let mut props = location(input, Some(v.at));
                 props.push(("title", format!("leadcheck: {pointer}")));
                 command(out, "error", &props, &v.message)?;
             }
-            if checked.omitted > 0 {
+            if *omitted > 0 {
                 let mut props = location(input, Some(checked.origin.start));
                 props.push(("title", "leadcheck: --max-errors".to_string()));
-                command(out, "notice", &props, &text::omitted_note(checked.omitted))?;
+                command(out, "notice", &props, &text::omitted_note(*omitted))?;
             }
             Ok(())
         }
-        Status::Unreadable => {
-            let (at, message) = checked
-                .unreadable
-                .as_ref()
-                .map_or((checked.origin.start, ""), |(at, m)| (*at, m.as_str()));
-            let mut props = location(input, Some(at));
+        Verdict::Unreadable { at, message } => {
+            let mut props = location(input, Some(*at));
             props.push(("title", "leadcheck: unreadable record".to_string()));
             command(out, "error", &props, message)
         }
@@ -108,15 +129,10 @@ pub fn write_checked(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
 }
 
 /// An input that could not be opened or read to the end.
-pub fn write_input_error(
-    out: &mut dyn Write,
-    name: &str,
-    at: Option<LineCol>,
-    message: &str,
-) -> io::Result<()> {
-    let mut props = location(name, at);
+pub fn write_input_error(out: &mut dyn Write, e: &InputError) -> io::Result<()> {
+    let mut props = location(&e.input, e.at);
     props.push(("title", "leadcheck: cannot read input".to_string()));
-    command(out, "error", &props, message)
+    command(out, "error", &props, &e.message)
 }
 
 /// The closing line: the counts of the run, as a notice.
@@ -125,15 +141,15 @@ pub fn write_summary(out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
         out,
         "notice",
         &[("title", "leadcheck".to_string())],
-        &text::summary(Palette::PLAIN, tally),
+        &text::counts(Palette::PLAIN, tally),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Origin;
-    use crate::validate::Violation;
+    use leadcheck::check::Violation;
+    use leadcheck::record::Origin;
 
     #[test]
     fn escaping_follows_the_workflow_command_rules() {
@@ -151,23 +167,23 @@ mod tests {
                 start: LineCol::START,
                 offset: 0,
             },
-            status: Status::Invalid,
             lead_id: None,
-            violations: vec![Violation {
-                pointer: "/a,b".into(),
-                at: LineCol { line: 3, column: 7 },
-                keyword: "enum".into(),
-                message: "bad\nvalue 100%".into(),
-                schema_path: String::new(),
-            }],
-            unreadable: None,
-            omitted: 2,
+            verdict: Verdict::Invalid {
+                violations: vec![Violation {
+                    pointer: "/a,b".into(),
+                    at: LineCol { line: 3, column: 7 },
+                    keyword: "enum".into(),
+                    message: "bad\nvalue 100% \u{1b}[31m".into(),
+                    schema_path: String::new(),
+                }],
+                omitted: 2,
+            },
         };
         let mut out = Vec::new();
         write_checked(&mut out, &checked).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "::error file=dir%2C1/a%3Ab.json,line=3,col=7,title=leadcheck%3A /a%2Cb::bad%0Avalue 100%25\n\
+            "::error file=dir%2C1/a%3Ab.json,line=3,col=7,title=leadcheck%3A /a%2Cb::bad%0Avalue 100%25 \\u{1b}[31m\n\
              ::notice file=dir%2C1/a%3Ab.json,line=1,col=1,title=leadcheck%3A --max-errors::2 more violations of this record left out (--max-errors)\n"
         );
     }

@@ -13,17 +13,15 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::validate::{Checked, Status, Violation};
+use leadcheck::check::{Checked, Status, Verdict, Violation};
+use leadcheck::record::Origin;
 
 /// The JSON object of one record (fields in this order).
 #[derive(Debug, Serialize)]
 pub struct RecordJson<'a> {
-    pub input: &'a str,
-    pub record: u64,
-    pub line: u64,
-    pub column: u64,
-    pub offset: u64,
-    pub status: &'a Status,
+    #[serde(flatten)]
+    pub origin: &'a Origin,
+    pub status: Status,
     pub valid: bool,
     pub lead_id: Option<&'a serde_json::Value>,
     pub errors: Vec<ErrorJson<'a>>,
@@ -61,30 +59,30 @@ impl<'a> From<&'a Violation> for ErrorJson<'a> {
     }
 }
 
+/// The errors of a record: its violations, or what made it unreadable.
+pub fn errors(c: &Checked) -> Vec<ErrorJson<'_>> {
+    match &c.verdict {
+        Verdict::Unreadable { at, message } => vec![ErrorJson {
+            pointer: None,
+            line: at.line,
+            column: at.column,
+            keyword: "unreadable",
+            message,
+            schema_path: None,
+        }],
+        _ => c.violations().iter().map(ErrorJson::from).collect(),
+    }
+}
+
 impl<'a> From<&'a Checked> for RecordJson<'a> {
     fn from(c: &'a Checked) -> Self {
-        let errors = match &c.unreadable {
-            Some((at, message)) => vec![ErrorJson {
-                pointer: None,
-                line: at.line,
-                column: at.column,
-                keyword: "unreadable",
-                message,
-                schema_path: None,
-            }],
-            None => c.violations.iter().map(ErrorJson::from).collect(),
-        };
         RecordJson {
-            input: &c.origin.input,
-            record: c.origin.record,
-            line: c.origin.start.line,
-            column: c.origin.start.column,
-            offset: c.origin.offset,
-            status: &c.status,
-            valid: c.status == Status::Valid,
+            origin: &c.origin,
+            status: c.status(),
+            valid: c.status() == Status::Valid,
             lead_id: c.lead_id.as_ref(),
-            errors,
-            omitted: c.omitted,
+            errors: errors(c),
+            omitted: c.omitted(),
         }
     }
 }

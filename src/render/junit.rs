@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use crate::validate::Status;
+use leadcheck::check::{Status, Verdict};
 
 use super::{Entry, InputReport, Palette, text};
 
@@ -115,14 +115,14 @@ fn testcase_name(entry: &Entry) -> String {
 /// The `message` attribute of a failure: its first problem, and how many more there are.
 fn failure_message(entry: &Entry) -> String {
     let c = &entry.checked;
-    if let Some((_, message)) = &c.unreadable {
+    if let Verdict::Unreadable { message, .. } = &c.verdict {
         return format!("unreadable: {message}");
     }
-    let Some(first) = c.violations.first() else {
+    let Some(first) = c.violations().first() else {
         return String::new();
     };
     let pointer = super::shown_pointer(&first.pointer);
-    let more = c.violations.len() - 1 + c.omitted;
+    let more = c.violations().len() - 1 + c.omitted();
     let mut message = format!("{pointer}: {}", first.message);
     if more > 0 {
         message.push_str(&format!(" (and {more} more)"));
@@ -149,7 +149,7 @@ fn write_suite(
     let failures = report
         .records
         .iter()
-        .filter(|e| e.checked.status != Status::Valid)
+        .filter(|e| e.checked.status() != Status::Valid)
         .count();
     let errors = usize::from(report.failure.is_some());
     let name = escape_attr(token_name(&report.name));
@@ -175,11 +175,11 @@ fn write_suite(
             escape_attr(token_name(&testcase_name(entry))),
             seconds(entry.elapsed),
         )?;
-        if entry.checked.status == Status::Valid {
+        if entry.checked.status() == Status::Valid {
             writeln!(out, "/>")?;
             continue;
         }
-        let kind = match entry.checked.status {
+        let kind = match entry.checked.status() {
             Status::Unreadable => "unreadable",
             _ => "invalid",
         };
@@ -194,13 +194,7 @@ fn write_suite(
     }
     if let Some(failure) = &report.failure {
         let mut details = Vec::new();
-        text::write_input_error(
-            &mut details,
-            Palette::PLAIN,
-            &report.name,
-            failure.at,
-            &failure.message,
-        )?;
+        text::write_input_error(&mut details, Palette::PLAIN, failure)?;
         writeln!(
             out,
             r#"    <testcase name="{name}" classname="{name}" time="0"><error type="input" message="{}">{}</error></testcase>"#,

@@ -9,12 +9,12 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
+use leadcheck::check::{Checked, Status, Verdict};
+use leadcheck::client::{self, Response};
+use leadcheck::listen::{Config, Counts, Fsync, Notice, Place};
 use serde_json::{Value, json};
 
 use super::Palette;
-use crate::client::{self, Response};
-use crate::listen::{Config, Counts, Fsync, Notice, Place};
-use crate::validate::{Checked, Status};
 
 /// What the line of one delivery shows.
 #[derive(Debug)]
@@ -34,10 +34,10 @@ pub struct Shown<'a> {
 
 impl Shown<'_> {
     fn status(&self) -> Status {
-        let statuses = || self.records.iter().map(|c| &c.status);
-        if self.records.is_empty() || statuses().any(|s| *s == Status::Unreadable) {
+        let statuses = || self.records.iter().map(Checked::status);
+        if self.records.is_empty() || statuses().any(|s| s == Status::Unreadable) {
             Status::Unreadable
-        } else if statuses().any(|s| *s == Status::Invalid) {
+        } else if statuses().any(|s| s == Status::Invalid) {
             Status::Invalid
         } else {
             Status::Valid
@@ -45,23 +45,9 @@ impl Shown<'_> {
     }
 }
 
-/// Text from a request, with control characters escaped (`\u{1b}`, `\n`).
-pub fn clean(text: &str) -> Cow<'_, str> {
-    if text.chars().any(char::is_control) {
-        Cow::Owned(
-            text.chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(text)
-    }
+/// Text from a request, made safe for a terminal (see [`super::escape`]).
+fn clean(text: &str) -> Cow<'_, str> {
+    super::escape(text)
 }
 
 /// `14:03:07Z`: the time of day a delivery arrived, UTC.
@@ -136,24 +122,20 @@ pub fn write_delivery(out: &mut dyn Write, p: Palette, d: &Shown<'_>) -> io::Res
 /// delivery's line).
 fn write_problems(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::Result<()> {
     let input = clean(&checked.origin.input);
-    match checked.status {
-        Status::Valid => {}
-        Status::Invalid => {
-            for v in &checked.violations {
+    match &checked.verdict {
+        Verdict::Valid => {}
+        Verdict::Invalid { violations, .. } => {
+            for v in violations {
                 writeln!(
                     out,
                     "       {} {}: {}",
                     p.location(&format!("{input}:{}:", v.at)),
-                    p.pointer(&clean(super::shown_pointer(&v.pointer))),
+                    p.pointer(&super::shown_pointer(&v.pointer)),
                     clean(&v.message)
                 )?;
             }
         }
-        Status::Unreadable => {
-            let (at, message) = checked
-                .unreadable
-                .as_ref()
-                .map_or((checked.origin.start, ""), |(at, m)| (*at, m.as_str()));
+        Verdict::Unreadable { at, message } => {
             writeln!(
                 out,
                 "       {} {}: {}",
@@ -173,7 +155,7 @@ pub fn write_delivery_json(out: &mut dyn Write, d: &Shown<'_>) -> io::Result<()>
     let object = json!({
         "event": "delivery",
         "seq": d.seq,
-        "received": crate::listen::store::timestamp(d.received),
+        "received": leadcheck::listen::store::timestamp(d.received),
         "peer": d.peer.to_string(),
         "content_type": d.content_type,
         "bytes": d.body_len,
@@ -328,7 +310,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(clean("Chat"), "Chat");
-        assert_eq!(clean("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
+        assert_eq!(clean("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
     }
 
     #[test]

@@ -17,13 +17,31 @@ pub mod sarif;
 pub mod stats;
 pub mod text;
 
+use std::borrow::Cow;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
 use colored::{ColoredString, Colorize};
+use leadcheck::check::Checked;
+use leadcheck::input::InputError;
+use leadcheck::position::LineCol;
 
-use crate::position::LineCol;
-use crate::validate::Checked;
+/// The output streams of a command, with what is known about them.
+pub struct Streams<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub out_palette: Palette,
+    pub err_palette: Palette,
+    /// Flush after each record (stdout is a terminal: show results as they come).
+    pub flush_each: bool,
+    /// The line width to fit tables and wrap text in.
+    pub width: usize,
+    /// stderr is a terminal: long runs may show their progress there.
+    pub progress: bool,
+    /// stdin is a terminal (then it is not read without `-`).
+    pub stdin_is_terminal: bool,
+}
 
 /// Everything found in one input, for the formats that write a document per run (JUnit,
 /// SARIF) and so need every record before writing. Text, JSON and GitHub stream instead.
@@ -34,7 +52,7 @@ pub struct InputReport {
     /// Its records, in order.
     pub records: Vec<Entry>,
     /// Why the input could not be opened or read to the end (exit status 2).
-    pub failure: Option<InputFailure>,
+    pub failure: Option<InputError>,
     /// Time spent reading and checking it.
     pub elapsed: Duration,
 }
@@ -44,14 +62,6 @@ pub struct InputReport {
 pub struct Entry {
     pub checked: Checked,
     pub elapsed: Duration,
-}
-
-/// Why an input could not be opened or read to the end.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputFailure {
-    /// Where reading stopped, when it had started.
-    pub at: Option<LineCol>,
-    pub message: String,
 }
 
 impl InputReport {
@@ -66,12 +76,53 @@ impl InputReport {
 }
 
 /// A JSON Pointer as shown to people: the whole document's (empty) pointer is `(root)`.
-pub fn shown_pointer(pointer: &str) -> &str {
+pub fn shown_pointer(pointer: &str) -> Cow<'_, str> {
     if pointer.is_empty() {
-        "(root)"
+        Cow::Borrowed("(root)")
     } else {
-        pointer
+        escape(pointer)
     }
+}
+
+/// `INPUT:LINE:COL` (or `INPUT`), the one way a place is written for people, with control
+/// characters in the input's name escaped.
+pub fn location(input: &str, at: Option<LineCol>) -> String {
+    match at {
+        Some(at) => format!("{}:{at}", escape(input)),
+        None => escape(input).into_owned(),
+    }
+}
+
+/// Text from an input (a value, a key, a file name) made safe for a terminal and for
+/// line-oriented formats: control characters (C0, DEL, C1) and the characters that reorder
+/// text (bidi overrides and isolates) are written as `\u{…}` escapes, so they show instead
+/// of acting. Everything else, non-ASCII included, is kept.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, false)
+}
+
+/// [`escape`], but line breaks are kept (for text laid out over several lines).
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, true)
+}
+
+fn escape_keeping(text: &str, newlines: bool) -> Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && !(newlines && c == '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(acts) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Styles for one output stream; all of them are no-ops when the stream gets no colour.

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::fmt::Node;
+use leadcheck::tree::Node;
 
 use super::Palette;
 
@@ -83,7 +83,7 @@ fn push(text: &mut String, p: Palette, node: &Node<'_>, layout: Layout, depth: u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fmt::parse;
+    use leadcheck::tree::parse;
 
     fn render(raw: &[u8], compact: bool, indent: usize) -> String {
         let mut out = Vec::new();

@@ -14,9 +14,9 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::input::Origin;
-use crate::position::LineCol;
-use crate::validate::{Checked, Status};
+use leadcheck::check::{Checked, Verdict};
+use leadcheck::position::LineCol;
+use leadcheck::record::Origin;
 
 use super::{InputReport, text};
 
@@ -112,10 +112,13 @@ pub fn log(reports: &[InputReport]) -> Value {
         for entry in &report.records {
             let c = &entry.checked;
             let input = &c.origin.input;
-            match c.status {
-                Status::Valid => {}
-                Status::Invalid => {
-                    for v in &c.violations {
+            match &c.verdict {
+                Verdict::Valid => {}
+                Verdict::Invalid {
+                    violations,
+                    omitted,
+                } => {
+                    for v in violations {
                         let pointer = super::shown_pointer(&v.pointer);
                         let mut extra = vec![("pointer", Value::from(v.pointer.as_str()))];
                         if !v.schema_path.is_empty() {
@@ -132,19 +135,16 @@ pub fn log(reports: &[InputReport]) -> Value {
                             }),
                         ));
                     }
-                    if c.omitted > 0 {
+                    if *omitted > 0 {
                         notifications.push(json!({
                             "level": "note",
-                            "message": { "text": format!("record {}: {}", c.origin.record, text::omitted_note(c.omitted)) },
+                            "message": { "text": format!("record {}: {}", c.origin.record, text::omitted_note(*omitted)) },
                             "locations": [location(input, Some(c.origin.start))],
                         }));
                     }
                 }
-                Status::Unreadable => {
-                    let (at, message) = c
-                        .unreadable
-                        .as_ref()
-                        .map_or((c.origin.start, ""), |(at, m)| (*at, m.as_str()));
+                Verdict::Unreadable { at, message } => {
+                    let at = *at;
                     keywords.insert("unreadable".to_string());
                     pending.push((
                         "unreadable".into(),

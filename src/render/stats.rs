@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use crate::stats::{GROUPS, Stats};
+use leadcheck::stats::{GROUPS, Stats};
 
 use super::Palette;
 

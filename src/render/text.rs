@@ -1,52 +1,51 @@
-//! Human output: compiler-style lines, `INPUT:LINE:COL: /json/pointer: message`.
+//! Human output: compiler-style lines, `INPUT:LINE:COL: /json/pointer: message`, and the
+//! lines every command shares (an input that cannot be read, a note, the closing count).
 
 use std::io::{self, Write};
 
-use crate::position::LineCol;
-use crate::validate::{Checked, Status, Tally};
+use leadcheck::check::{Checked, Tally, Verdict};
+use leadcheck::input::{InputError, Skipped};
+use leadcheck::position::LineCol;
 
-use super::Palette;
+use super::{Palette, escape, location, shown_pointer};
 
 /// Writes one line per violation of an invalid record, one line for an unreadable one, and
 /// nothing for a valid one.
 pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::Result<()> {
     let input = &checked.origin.input;
-    match checked.status {
-        Status::Valid => Ok(()),
-        Status::Invalid => {
-            for v in &checked.violations {
-                let pointer = super::shown_pointer(&v.pointer);
+    match &checked.verdict {
+        Verdict::Valid => Ok(()),
+        Verdict::Invalid {
+            violations,
+            omitted,
+        } => {
+            for v in violations {
                 writeln!(
                     out,
                     "{} {}: {}",
-                    p.location(&format!("{input}:{}:", v.at)),
-                    p.pointer(pointer),
-                    v.message
+                    p.location(&format!("{}:", location(input, Some(v.at)))),
+                    p.pointer(&shown_pointer(&v.pointer)),
+                    escape(&v.message)
                 )?;
             }
-            if checked.omitted > 0 {
-                writeln!(
+            if *omitted > 0 {
+                write_note(
                     out,
-                    "{} {}: {}",
-                    p.location(&format!("{input}:{}:", checked.origin.start)),
-                    p.warn("note"),
-                    omitted_note(checked.omitted)
+                    p,
+                    input,
+                    Some(checked.origin.start),
+                    &omitted_note(*omitted),
                 )?;
             }
             Ok(())
         }
-        Status::Unreadable => {
-            let (at, message) = checked
-                .unreadable
-                .as_ref()
-                .map_or((checked.origin.start, ""), |(at, m)| (*at, m.as_str()));
-            writeln!(
-                out,
-                "{} {}: {message}",
-                p.location(&format!("{input}:{at}:")),
-                p.error("unreadable"),
-            )
-        }
+        Verdict::Unreadable { at, message } => writeln!(
+            out,
+            "{} {}: {}",
+            p.location(&format!("{}:", location(input, Some(*at)))),
+            p.error("unreadable"),
+            escape(message)
+        ),
     }
 }
 
@@ -61,37 +60,50 @@ pub fn omitted_note(omitted: usize) -> String {
 
 /// A problem with a whole input: `NAME: error: message`, with the position where reading
 /// stopped when there is one.
-pub fn write_input_error(
-    out: &mut dyn Write,
-    p: Palette,
-    name: &str,
-    at: Option<LineCol>,
-    message: &str,
-) -> io::Result<()> {
-    let location = match at {
-        Some(at) => format!("{name}:{at}:"),
-        None => format!("{name}:"),
-    };
+pub fn write_input_error(out: &mut dyn Write, p: Palette, e: &InputError) -> io::Result<()> {
     writeln!(
         out,
-        "{} {}: {message}",
-        p.location(&location),
-        p.error("error")
+        "{} {}: {}",
+        p.location(&format!("{}:", location(&e.input, e.at))),
+        p.error("error"),
+        escape(&e.message)
     )
 }
 
-/// The closing line: `N records: V valid, I invalid, U unreadable (K inputs)`.
-pub fn summary(p: Palette, t: &Tally) -> String {
-    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+/// A note about a place: `INPUT:LINE:COL: note: message`.
+pub fn write_note(
+    out: &mut dyn Write,
+    p: Palette,
+    input: &str,
+    at: Option<LineCol>,
+    message: &str,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {}: {}",
+        p.location(&format!("{}:", location(input, at))),
+        p.warn("note"),
+        escape(message)
+    )
+}
+
+/// Something a directory walk left out: `PATH: note: skipped: FIFO, not a regular file`.
+pub fn write_skipped(out: &mut dyn Write, p: Palette, skipped: &Skipped) -> io::Result<()> {
+    write_note(out, p, &skipped.path, None, &skipped.reason)
+}
+
+/// `leadcheck: error: …`, the last line of a run that could not do its job.
+pub fn error_line(message: &str) -> String {
+    format!("leadcheck: error: {}\n", super::escape_lines(message))
+}
+
+/// `N records: V valid, I invalid, U unreadable (K inputs)`.
+pub fn counts(p: Palette, t: &Tally) -> String {
     let valid = format!("{} valid", t.valid);
     let invalid = format!("{} invalid", t.invalid);
     let unreadable = format!("{} unreadable", t.unreadable);
-    let mut inputs = plural(t.inputs, "input");
-    if t.failed_inputs > 0 {
-        inputs.push_str(&format!(", {} could not be read", t.failed_inputs));
-    }
     format!(
-        "{}: {}, {}, {} ({inputs})",
+        "{}: {}, {}, {} ({})",
         plural(t.records, "record"),
         if t.valid > 0 { p.good(&valid) } else { valid },
         if t.invalid > 0 {
@@ -104,7 +116,27 @@ pub fn summary(p: Palette, t: &Tally) -> String {
         } else {
             unreadable
         },
+        inputs(t)
     )
+}
+
+/// `K inputs` and, when some failed, `, F could not be read`.
+pub fn inputs(t: &Tally) -> String {
+    let mut inputs = plural(t.inputs, "input");
+    if t.failed_inputs > 0 {
+        inputs.push_str(&format!(", {} could not be read", t.failed_inputs));
+    }
+    inputs
+}
+
+/// The closing line of a run, on stderr.
+pub fn write_counts(out: &mut dyn Write, p: Palette, t: &Tally) -> io::Result<()> {
+    writeln!(out, "{}", counts(p, t))
+}
+
+/// `1 record`, `2 records`.
+pub fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]
@@ -112,7 +144,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summary_reads_naturally() {
+    fn counts_read_naturally() {
         let t = Tally {
             records: 3,
             valid: 1,
@@ -122,11 +154,26 @@ mod tests {
             failed_inputs: 1,
         };
         assert_eq!(
-            summary(Palette::PLAIN, &t),
+            counts(Palette::PLAIN, &t),
             "3 records: 1 valid, 1 invalid, 1 unreadable (1 input, 1 could not be read)"
         );
         colored::control::set_override(true); // as the binary does
-        let colored = summary(Palette { enabled: true }, &t);
+        let colored = counts(Palette { enabled: true }, &t);
         assert!(colored.contains("\u{1b}["), "{colored:?}");
+    }
+
+    #[test]
+    fn names_and_messages_cannot_control_the_terminal() {
+        let e = InputError {
+            input: "a\u{1b}[2Jb\n.json".into(),
+            at: Some(LineCol::START),
+            message: "bad \u{7}".into(),
+        };
+        let mut out = Vec::new();
+        write_input_error(&mut out, Palette::PLAIN, &e).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\u{1b}[2Jb\\u{a}.json:1:1: error: bad \\u{7}\n"
+        );
     }
 }

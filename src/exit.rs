@@ -1,14 +1,16 @@
-//! Exit codes, in one place.
+//! Exit codes, in one place, for every command.
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | every record valid (`diff`: no difference; `history`: shown) |
-//! | 1 | a record is invalid or unreadable (`diff`: the inputs differ; `history`: `--lead` matched nothing; `fmt`: a record is unreadable) |
-//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled (`diff`, `history`: also an unreadable record) |
+//! | 0 | all good: every record valid (`diff`: no difference; `history`: shown; `fmt`: every record printed) |
+//! | 1 | a payload is invalid or unreadable (`diff`: the inputs differ; `history`: `--lead` matched nothing) |
+//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled |
 //!
 //! A closed output pipe (`leadcheck … | head`) ends the run quietly with 0.
 
 use std::process::ExitCode;
+
+use leadcheck::check::Tally;
 
 /// The outcome of a run, from best to worst; combining two keeps the worse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,6 +34,18 @@ impl Outcome {
 
     pub fn worst(self, other: Outcome) -> Outcome {
         self.max(other)
+    }
+
+    /// What a tally of records calls for: an input that could not be read is 2, an
+    /// invalid or unreadable record 1.
+    pub fn of(tally: &Tally) -> Outcome {
+        if tally.failed_inputs > 0 {
+            Outcome::Error
+        } else if tally.invalid + tally.unreadable > 0 {
+            Outcome::Found
+        } else {
+            Outcome::Ok
+        }
     }
 }
 
@@ -62,6 +76,12 @@ mod tests {
         assert_eq!(Outcome::Error.code(), 2);
         assert_eq!(Outcome::Found.worst(Outcome::Ok), Outcome::Found);
         assert_eq!(Outcome::Found.worst(Outcome::Error), Outcome::Error);
+        let mut t = Tally::default();
+        assert_eq!(Outcome::of(&t), Outcome::Ok);
+        t.unreadable = 1;
+        assert_eq!(Outcome::of(&t), Outcome::Found);
+        t.failed_inputs = 1;
+        assert_eq!(Outcome::of(&t), Outcome::Error);
     }
 
     #[test]

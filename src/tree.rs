@@ -1,5 +1,6 @@
-//! `leadcheck fmt`: a record's own text as a tree of raw tokens, so it can be printed again
-//! with its keys in the order received and its numbers exactly as written.
+//! A record's own text as a tree of raw tokens, so it can be printed again (`fmt`), read
+//! in the order its keys were written (the card), or edited (`send --set`) with its keys in
+//! the order received and its numbers exactly as written.
 //!
 //! `serde_json::Value` would sort the keys (no `preserve_order`) and re-print numbers
 //! (`1.50` → `1.5`, `156.87` can come back longer): the formatter works on the text instead.
@@ -7,6 +8,7 @@
 //! is a record the reader has already parsed, so it is well-formed JSON.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -35,6 +37,41 @@ impl<'a> Node<'a> {
     }
 }
 
+/// A tree written back as compact JSON text (scalars exactly as they were written).
+pub fn to_compact(node: &Node<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    push_compact(&mut out, node);
+    out
+}
+
+fn push_compact(out: &mut Vec<u8>, node: &Node<'_>) {
+    match node {
+        Node::Object(members) => {
+            out.push(b'{');
+            for (i, (key, value)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(key);
+                out.push(b':');
+                push_compact(out, value);
+            }
+            out.push(b'}');
+        }
+        Node::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_compact(out, item);
+            }
+            out.push(b']');
+        }
+        Node::Scalar(raw) => out.extend_from_slice(raw),
+    }
+}
+
 /// The tree of one well-formed JSON text.
 pub fn parse(raw: &[u8]) -> Node<'_> {
     let mut p = Parser { raw, i: 0 };
@@ -55,28 +92,60 @@ pub fn keys_in_order(tree: &Node<'_>, field: Option<&str>) -> Vec<String> {
         },
     };
     let mut keys: Vec<String> = Vec::with_capacity(members.len());
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
     for (k, _) in members {
         let k = key_text(k);
-        if !keys.contains(&k) {
+        if seen.insert(k.clone()) {
             keys.push(k);
         }
     }
     keys
 }
 
-/// The raw text of the scalar that `pointer` names (the last member of a duplicated key).
-pub fn scalar_at<'t>(tree: &'t Node<'_>, pointer: &str) -> Option<&'t [u8]> {
-    let mut node = tree;
-    for token in crate::position::pointer_tokens(pointer) {
-        node = match node {
-            Node::Object(members) => &members.iter().rev().find(|(k, _)| key_text(k) == token)?.1,
-            Node::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-            Node::Scalar(_) => return None,
-        };
-    }
+/// The raw text of every number at most `depth` levels down (a top-level field is one
+/// level down), by JSON Pointer; for a duplicated key, the last one. One walk, however
+/// many there are.
+pub fn numbers<'t>(tree: &'t Node<'_>, depth: usize) -> HashMap<String, &'t [u8]> {
+    let mut out = HashMap::new();
+    let mut pointer = String::new();
+    collect_numbers(tree, depth, &mut pointer, &mut out);
+    out
+}
+
+fn collect_numbers<'t>(
+    node: &'t Node<'_>,
+    depth: usize,
+    pointer: &mut String,
+    out: &mut HashMap<String, &'t [u8]>,
+) {
     match node {
-        Node::Scalar(raw) => Some(raw),
-        _ => None,
+        Node::Scalar(raw) => {
+            if raw
+                .first()
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
+            {
+                out.insert(pointer.clone(), &raw[..]);
+            }
+        }
+        _ if depth == 0 => {}
+        Node::Object(members) => {
+            for (k, v) in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&crate::position::escape_token(&key_text(k)));
+                collect_numbers(v, depth - 1, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Node::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_numbers(v, depth - 1, pointer, out);
+                pointer.truncate(len);
+            }
+        }
     }
 }
 

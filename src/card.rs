@@ -10,9 +10,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::input::Origin;
+use crate::check::{Checked, Status, Violation};
 use crate::position::escape_token;
-use crate::validate::{Checked, Status, Violation};
+use crate::record::Origin;
 
 /// The sections of a card, in order, with their titles.
 pub const SECTIONS: [(&str, &str); 11] = [
@@ -208,7 +208,7 @@ impl Field {
 pub fn unreadable(checked: &Checked) -> Card {
     Card {
         origin: checked.origin.clone(),
-        status: checked.status.clone(),
+        status: checked.status(),
         violations: Vec::new(),
         lead_id: None,
         warnings: Vec::new(),
@@ -220,15 +220,17 @@ pub fn unreadable(checked: &Checked) -> Card {
 /// and `raw` its text, which gives the order the keys were written in (a `Value` sorts
 /// them).
 pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
-    let tree = crate::fmt::parse(raw);
+    let tree = crate::tree::parse(raw);
     let ordered = |map: &Map<String, Value>, field: Option<&str>| -> Vec<(String, Value)> {
-        let mut keys = crate::fmt::keys_in_order(&tree, field);
+        let mut keys = crate::tree::keys_in_order(&tree, field);
         keys.retain(|k| map.contains_key(k));
-        for k in map.keys() {
-            if !keys.contains(k) {
-                keys.push(k.clone());
-            }
-        }
+        let listed: std::collections::HashSet<&String> = keys.iter().collect();
+        let missing: Vec<String> = map
+            .keys()
+            .filter(|k| !listed.contains(k))
+            .cloned()
+            .collect();
+        keys.extend(missing);
         keys.into_iter()
             .map(|k| {
                 let v = map[&k].clone();
@@ -238,8 +240,8 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
     };
     let mut card = Card {
         origin: checked.origin.clone(),
-        status: checked.status.clone(),
-        violations: checked.violations.clone(),
+        status: checked.status(),
+        violations: checked.violations().to_vec(),
         lead_id: value.get("lead_id").cloned(),
         warnings: Vec::new(),
         sections: Vec::new(),
@@ -325,21 +327,23 @@ pub fn card(checked: &Checked, value: &Value, raw: &[u8]) -> Card {
             fields.push(("other", Field::new(key.clone(), p, &v)));
         }
     }
+    // Numbers as written (`1.50`), found in one walk: fields are at most two levels down.
+    let numbers = crate::tree::numbers(&tree, 2);
     for (_, field) in &mut fields {
         if field.value.is_number()
             && let Some(p) = &field.pointer
-            && let Some(raw) = crate::fmt::scalar_at(&tree, p)
+            && let Some(raw) = numbers.get(p.as_str())
             && serde_json::from_slice::<Value>(raw).is_ok_and(|v| v == field.value)
         {
             field.written = Some(String::from_utf8_lossy(raw).into_owned());
         }
     }
+    let mut by_section: std::collections::HashMap<&str, Vec<Field>> = Default::default();
+    for (section, field) in fields {
+        by_section.entry(section).or_default().push(field);
+    }
     for (name, title) in SECTIONS {
-        let in_section: Vec<Field> = fields
-            .iter()
-            .filter(|(s, _)| *s == name)
-            .map(|(_, f)| f.clone())
-            .collect();
+        let in_section = by_section.remove(name).unwrap_or_default();
         if !in_section.is_empty() {
             card.sections.push(Section {
                 name,
@@ -503,16 +507,17 @@ pub fn plain(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Item, Reader};
+    use crate::check::{Options, check};
+    use crate::reader::Reader;
+    use crate::record::Item;
     use crate::schema::Schema;
-    use crate::validate::{Options, check};
 
     fn card_of(text: &str) -> Card {
         let schema = Schema::bundled().unwrap();
         let Some(Ok(Item::Record(r))) = Reader::new("t".into(), text.as_bytes()).next() else {
             panic!("not a record")
         };
-        card(&check(&schema, &r, Options::default()), &r.value, &r.raw)
+        card(&check(&schema, &r, &Options::default()), &r.value, &r.text)
     }
 
     #[test]

@@ -1,0 +1,628 @@
+//! Checking records against a schema, as data: every violation of a record with its JSON
+//! Pointer, its position in the input, the schema keyword and a message that names the
+//! expectation and the value found. Nothing here prints.
+//!
+//! Cost: a valid record costs one `is_valid` pass. An invalid one costs its errors, one
+//! pass over its text for the positions of all of them ([`Record::positions`]), and one
+//! message each; with [`Detail::Verdict`] (`-q`), only the `is_valid` pass.
+
+use std::collections::HashSet;
+
+use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::position::{LineCol, escape_token};
+use crate::record::{Item, Numbered, Origin, Record, Unreadable};
+use crate::schema::{Choice, Schema, SchemaError};
+use crate::suggest;
+
+/// How much a check finds out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Every violation, positioned and described.
+    #[default]
+    Full,
+    /// Only whether the record is valid (`-q`): no violation is built.
+    Verdict,
+}
+
+/// How records are checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Also report top-level fields the schema does not describe.
+    pub strict: bool,
+    /// Keep at most this many violations of a record (in input order); count the rest.
+    pub max_violations: Option<usize>,
+    pub detail: Detail,
+}
+
+/// One violation of the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// JSON Pointer of the offending value (of the parent object for a missing property).
+    pub pointer: String,
+    /// Where that value is in the input.
+    #[serde(flatten)]
+    pub at: LineCol,
+    /// The schema keyword that failed (`type`, `enum`, `required`, ...), or `unknown-field`
+    /// for `--strict`.
+    pub keyword: String,
+    /// What was expected and what was found.
+    pub message: String,
+    /// Where the failing keyword is in the schema (a JSON Pointer through `$ref`s); empty
+    /// for `--strict`'s unknown fields.
+    pub schema_path: String,
+}
+
+/// A record's verdict, with what it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    /// The violations kept, in input order (none when only the verdict was asked for), and
+    /// how many more there were ([`Options::max_violations`]).
+    Invalid {
+        violations: Vec<Violation>,
+        omitted: usize,
+    },
+    /// The record could not be read: what is wrong and where.
+    Unreadable {
+        at: LineCol,
+        message: String,
+    },
+}
+
+/// The verdict's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Valid,
+    Invalid,
+    Unreadable,
+}
+
+/// The result of checking one record.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub origin: Origin,
+    /// The record's `lead_id`, when it has one.
+    pub lead_id: Option<Value>,
+    pub verdict: Verdict,
+}
+
+impl Checked {
+    pub fn status(&self) -> Status {
+        match self.verdict {
+            Verdict::Valid => Status::Valid,
+            Verdict::Invalid { .. } => Status::Invalid,
+            Verdict::Unreadable { .. } => Status::Unreadable,
+        }
+    }
+
+    /// The violations kept (none for a valid or unreadable record).
+    pub fn violations(&self) -> &[Violation] {
+        match &self.verdict {
+            Verdict::Invalid { violations, .. } => violations,
+            _ => &[],
+        }
+    }
+
+    /// Violations left out by [`Options::max_violations`].
+    pub fn omitted(&self) -> usize {
+        match &self.verdict {
+            Verdict::Invalid { omitted, .. } => *omitted,
+            _ => 0,
+        }
+    }
+
+    /// The verdict on a record that could not be read.
+    pub fn unreadable(u: Unreadable) -> Checked {
+        Checked {
+            origin: u.origin,
+            lead_id: None,
+            verdict: Verdict::Unreadable {
+                at: u.at,
+                message: u.message,
+            },
+        }
+    }
+}
+
+impl Numbered for Checked {
+    fn set_record(&mut self, record: u64) {
+        self.origin.record = record;
+    }
+}
+
+/// Counts of a run. `records == valid + invalid + unreadable`, always.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub unreadable: u64,
+    /// Inputs read (files and stdin).
+    pub inputs: u64,
+    /// Inputs that could not be opened or read to the end.
+    pub failed_inputs: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, status: Status) {
+        self.records += 1;
+        match status {
+            Status::Valid => self.valid += 1,
+            Status::Invalid => self.invalid += 1,
+            Status::Unreadable => self.unreadable += 1,
+        }
+    }
+
+    /// No record is invalid or unreadable, and no input failed.
+    pub fn all_good(&self) -> bool {
+        self.invalid + self.unreadable + self.failed_inputs == 0
+    }
+}
+
+/// Checks one item against the schema `choice` picks for it (an unreadable record is
+/// checked against nothing).
+pub fn check_item(choice: &Choice, item: Item, options: &Options) -> Result<Checked, SchemaError> {
+    Ok(match item {
+        Item::Record(record) => check(choice.schema_for(&record.value)?, &record, options),
+        Item::Unreadable(u) => Checked::unreadable(u),
+    })
+}
+
+/// Checks one record against a schema.
+pub fn check(schema: &Schema, record: &Record, options: &Options) -> Checked {
+    let value = &record.value;
+    let verdict = verdict(schema, record, options);
+    Checked {
+        origin: record.origin.clone(),
+        lead_id: value.get("lead_id").cloned(),
+        verdict,
+    }
+}
+
+/// A violation before it is positioned and described.
+struct Found<'v> {
+    pointer: String,
+    keyword: String,
+    what: What<'v>,
+}
+
+enum What<'v> {
+    Schema(ValidationError<'v>),
+    Unknown(&'v str),
+}
+
+fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
+    let value = &record.value;
+    let unknown: Vec<&str> = match (options.strict, value.as_object()) {
+        (true, Some(object)) => {
+            let known = schema.known_fields();
+            object
+                .keys()
+                .filter(|k| !known.contains(k.as_str()))
+                .map(String::as_str)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let valid = schema.validator().is_valid(value);
+    if valid && unknown.is_empty() {
+        return Verdict::Valid;
+    }
+    if options.detail == Detail::Verdict {
+        return Verdict::Invalid {
+            violations: Vec::new(),
+            omitted: 0,
+        };
+    }
+    let mut found: Vec<Found<'_>> = Vec::new();
+    if !valid {
+        for error in schema.validator().iter_errors(value) {
+            found.push(Found {
+                pointer: error.instance_path().as_str().to_string(),
+                keyword: error.kind().keyword().to_string(),
+                what: What::Schema(error),
+            });
+        }
+    }
+    for key in unknown {
+        found.push(Found {
+            pointer: format!("/{}", escape_token(key)),
+            keyword: "unknown-field".to_string(),
+            what: What::Unknown(key),
+        });
+    }
+    // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
+    // (the common schema's list of lead types) has one problem: keep the narrower
+    // statement. Likewise a value of the wrong type outside an enumeration (a number for
+    // lead_type): its type is the problem.
+    let narrower: HashSet<&str> = found
+        .iter()
+        .filter(|f| matches!(f.keyword.as_str(), "const" | "type"))
+        .map(|f| f.pointer.as_str())
+        .collect();
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| f.keyword != "enum" || !narrower.contains(f.pointer.as_str()))
+        .collect();
+    drop(narrower);
+    let mut found: Vec<Found<'_>> = found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, keep)| keep.then_some(f))
+        .collect();
+    // Positions of all of them in one pass over the record's text.
+    let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
+    let positions = record.positions(&pointers);
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by(|&a, &b| {
+        positions[a]
+            .at
+            .cmp(&positions[b].at)
+            .then_with(|| found[a].pointer.cmp(&found[b].pointer))
+    });
+    let mut violations: Vec<Violation> = Vec::with_capacity(found.len());
+    for i in order {
+        let f = &mut found[i];
+        let position = positions[i];
+        let mut message = match &f.what {
+            What::Schema(error) => message(schema, error),
+            What::Unknown(key) => unknown_message(key, schema),
+        };
+        if let Some(inside) = position.inside {
+            message.push_str(&format!(" (at {inside} of the decoded body)"));
+        }
+        // The same statement about the same value once (a timestamp that fails both
+        // `pattern` and `format` is one problem); same pointers are neighbours here.
+        if violations
+            .iter()
+            .rev()
+            .take_while(|v| v.pointer == f.pointer)
+            .any(|v| v.message == message)
+        {
+            continue;
+        }
+        let schema_path = match &f.what {
+            What::Schema(error) => error.evaluation_path().as_str().to_string(),
+            What::Unknown(_) => String::new(),
+        };
+        violations.push(Violation {
+            pointer: std::mem::take(&mut f.pointer),
+            at: position.at,
+            keyword: std::mem::take(&mut f.keyword),
+            message,
+            schema_path,
+        });
+    }
+    let mut omitted = 0;
+    if let Some(max) = options.max_violations
+        && violations.len() > max
+    {
+        omitted = violations.len() - max;
+        violations.truncate(max);
+    }
+    if violations.is_empty() {
+        // Cannot happen (an invalid record has an error), but a verdict never lies.
+        return Verdict::Valid;
+    }
+    Verdict::Invalid {
+        violations,
+        omitted,
+    }
+}
+
+fn unknown_message(key: &str, schema: &Schema) -> String {
+    let mut message = format!("unknown field {}", quote(key));
+    if let Some(s) = suggest::closest(key, schema.known_fields().iter().map(String::as_str)) {
+        message.push_str(&format!("; did you mean {}?", quote(s)));
+    }
+    message
+}
+
+/// The message of one violation: the expectation and the value found.
+fn message(schema: &Schema, error: &ValidationError<'_>) -> String {
+    // Only the messages that quote the value pay for its preview (not `required`).
+    let found = || describe(error.instance());
+    let notes = error
+        .absolute_keyword_location()
+        .and_then(|uri| schema.annotations(uri.as_str()));
+    let expected_note = notes.and_then(|n| n.expected.as_deref());
+    let summary = notes.and_then(|n| n.summary.as_deref());
+    let mut text = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            format!("missing required property {property}")
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match expected_note {
+                Some(note) => note.to_string(),
+                None => match kind {
+                    TypeKind::Single(t) => article(&t.to_string()),
+                    TypeKind::Multiple(set) => {
+                        let mut names: Vec<String> = set.iter().map(|t| t.to_string()).collect();
+                        // "a number or null" reads better than "null or a number".
+                        names.sort_by_key(|n| n == "null");
+                        names
+                            .iter()
+                            .map(|n| article(n))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    }
+                },
+            };
+            let mut text = format!("expected {expected}, found {}", found());
+            // A payload serialised twice arrives as a string that holds the object.
+            if let Some(inner) = error.instance().as_str()
+                && inner.trim_start().starts_with('{')
+                && serde_json::from_str::<Value>(inner).is_ok_and(|v| v.is_object())
+            {
+                text.push_str(" that holds a JSON object (serialised twice?)");
+            }
+            text
+        }
+        ValidationErrorKind::Enum { options } => {
+            let list = match options.as_array() {
+                Some(items) => items
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => options.to_string(),
+            };
+            let mut text = format!("expected one of {list}, found {}", found());
+            push_suggestion(
+                &mut text,
+                error.instance(),
+                options.as_array().map(Vec::as_slice),
+            );
+            text
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let mut text = format!("expected {expected_value}, found {}", found());
+            push_suggestion(
+                &mut text,
+                error.instance(),
+                Some(std::slice::from_ref(expected_value.as_ref())),
+            );
+            text
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            format!("expected a number >= {limit}, found {}", found())
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("expected a number <= {limit}, found {}", found())
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let names: Vec<String> = unexpected.iter().map(|n| quote(n)).collect();
+            format!(
+                "unexpected propert{} {}",
+                if names.len() == 1 { "y" } else { "ies" },
+                names.join(", ")
+            )
+        }
+        _ => match expected_note {
+            Some(note) => format!("expected {note}, found {}", found()),
+            None => error.to_string(),
+        },
+    };
+    if let Some(summary) = summary {
+        text = format!("{summary}: {text}");
+    }
+    text
+}
+
+fn push_suggestion(text: &mut String, found: &Value, options: Option<&[Value]>) {
+    let (Some(word), Some(options)) = (found.as_str(), options) else {
+        return;
+    };
+    if let Some(s) = suggest::closest(word, options.iter().filter_map(Value::as_str)) {
+        text.push_str(&format!("; did you mean {}?", quote(s)));
+    }
+}
+
+fn article(noun: &str) -> String {
+    match noun {
+        "null" => "null".into(),
+        n if n.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {n}"),
+        n => format!("a {n}"),
+    }
+}
+
+fn quote(s: &str) -> String {
+    Value::from(s).to_string()
+}
+
+/// A short description of a found value: its JSON type and (a preview of) the value, as
+/// JSON (so control characters in it are escaped).
+pub fn describe(value: &Value) -> String {
+    const MAX: usize = 60;
+    let kind = match value {
+        Value::Null => return "null".into(),
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(a) if a.is_empty() => return "an empty array []".into(),
+        Value::Array(_) => "array",
+        Value::Object(o) if o.is_empty() => return "an empty object {}".into(),
+        Value::Object(_) => "object",
+    };
+    let text = preview(value, MAX);
+    format!("{kind} {text}")
+}
+
+/// A value as compact JSON, cut to `max` characters (without writing out the whole of a
+/// large value).
+fn preview(value: &Value, max: usize) -> String {
+    struct Cut {
+        out: Vec<u8>,
+        limit: usize,
+    }
+    impl std::io::Write for Cut {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let room = self.limit.saturating_sub(self.out.len());
+            self.out.extend_from_slice(&buf[..buf.len().min(room)]);
+            if buf.len() > room {
+                return Err(std::io::Error::other("cut"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Characters are at most 4 bytes (escapes 6): this many bytes hold `max` characters.
+    let mut cut = Cut {
+        out: Vec::new(),
+        limit: max * 6 + 8,
+    };
+    let whole = serde_json::to_writer(&mut cut, value).is_ok();
+    let text = String::from_utf8_lossy(&cut.out);
+    if whole && text.chars().count() <= max {
+        return text.into_owned();
+    }
+    text.chars().take(max - 1).collect::<String>() + "…"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reader::Reader;
+
+    fn record(text: &str) -> Record {
+        match Reader::new("t".into(), text.as_bytes()).next() {
+            Some(Ok(Item::Record(r))) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn violations(text: &str, strict: bool) -> Vec<String> {
+        let schema = Schema::bundled().unwrap();
+        let options = Options {
+            strict,
+            ..Options::default()
+        };
+        check(&schema, &record(text), &options)
+            .violations()
+            .iter()
+            .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
+            .collect()
+    }
+
+    #[test]
+    fn messages_name_expectation_and_value() {
+        let v = violations(
+            r#"{"lead_id": "153928", "lead_type": "Chatt", "spam": "no"}"#,
+            false,
+        );
+        assert_eq!(
+            v,
+            [
+                r#"1:13 /lead_id type: expected an integer, found string "153928""#,
+                r#"1:36 /lead_type const: not a chat lead: expected "Chat", found string "Chatt"; did you mean "Chat"?"#,
+                r#"1:53 /spam type: expected a boolean, found string "no""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_property_points_at_the_parent() {
+        let v = violations("\n  {\"lead_type\": \"Chat\"}", false);
+        assert_eq!(v, [r#"2:3  required: missing required property "lead_id""#]);
+    }
+
+    #[test]
+    fn timestamp_problem_reported_once_with_the_expectation() {
+        let v = violations(
+            r#"{"lead_id": 1, "lead_type": "Chat", "date_created": "2016-02-01 14:09:01"}"#,
+            false,
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].contains("expected an RFC 3339 timestamp"), "{v:?}");
+    }
+
+    #[test]
+    fn strict_reports_unknown_fields_with_suggestions() {
+        let v = violations(
+            r#"{"lead_id": 1, "lead_type": "Chat", "lead_sorce": "g", "zz_new_id": 1}"#,
+            true,
+        );
+        assert_eq!(
+            v,
+            [
+                r#"1:51 /lead_sorce unknown-field: unknown field "lead_sorce"; did you mean "lead_source"?"#,
+                r#"1:69 /zz_new_id unknown-field: unknown field "zz_new_id""#,
+            ]
+        );
+        assert!(
+            violations(
+                r#"{"lead_id": 1, "lead_type": "Chat", "zz_new_id": 1}"#,
+                false
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn max_violations_keeps_the_first_and_counts_the_rest() {
+        let schema = Schema::bundled().unwrap();
+        let r = record(r#"{"lead_id": "1", "lead_type": "Chatt", "spam": "no"}"#);
+        let options = |max| Options {
+            max_violations: Some(max),
+            ..Options::default()
+        };
+        let checked = check(&schema, &r, &options(5));
+        assert_eq!((checked.violations().len(), checked.omitted()), (3, 0));
+        let checked = check(&schema, &r, &options(1));
+        assert_eq!((checked.violations().len(), checked.omitted()), (1, 2));
+        assert_eq!(checked.violations()[0].pointer, "/lead_id");
+        assert_eq!(checked.status(), Status::Invalid);
+        let verdict = Options {
+            detail: Detail::Verdict,
+            ..Options::default()
+        };
+        let checked = check(&schema, &r, &verdict);
+        assert_eq!(
+            (checked.status(), checked.violations().len()),
+            (Status::Invalid, 0)
+        );
+    }
+
+    #[test]
+    fn many_violations_are_positioned_in_linear_time() {
+        // 20,000 additional fields whose values are objects: each one a violation.
+        let mut text =
+            String::from(r#"{"lead_id": 1, "lead_type": "Chat", "additional_fields": {"#);
+        for i in 0..20_000 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!("\"f{i}\": {{\"x\": {i}}}"));
+        }
+        text.push_str("}}");
+        let v = violations(&text, false);
+        assert_eq!(v.len(), 20_000);
+        assert!(v[19_999].starts_with("1:"), "{}", v[19_999]);
+        assert!(
+            v[19_999].contains("/additional_fields/f19999"),
+            "{}",
+            v[19_999]
+        );
+    }
+
+    #[test]
+    fn describe_cuts_long_values_and_escapes_control_characters() {
+        assert_eq!(describe(&Value::Null), "null");
+        let long = Value::from("x".repeat(200));
+        assert!(describe(&long).ends_with('…'));
+        assert_eq!(describe(&serde_json::json!([])), "an empty array []");
+        assert_eq!(
+            describe(&Value::from("\u{1b}]0;pwned\u{7}")),
+            r#"string "\u001b]0;pwned\u0007""#
+        );
+    }
+}
