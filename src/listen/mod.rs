@@ -7,6 +7,12 @@
 //! an [`Event`] is queued for whoever shows it; the delivery is queued for forwarding. A 2xx
 //! is never sent before the record is written, and a 3xx never at all.
 //!
+//! One liberty with that order, for speed: the check starts as soon as the record's place
+//! in the file is fixed, while the writer writes and syncs it, instead of after the sync
+//! (with `--fsync batch` the CPU would otherwise idle through every sync). Its result counts,
+//! and is reported, only once the record is stored; a record that could not be stored is
+//! answered 503 and its check dropped.
+//!
 //! The capture is raw HTTP/1.1, one request per delivery, each framed by `Content-Length`
 //! (a chunked request is stored de-chunked), with three headers of leadcheck's
 //! (`X-Leadcheck-Seq`, `X-Leadcheck-Received`, `X-Leadcheck-Peer`) and a CRLF after the body,

@@ -363,7 +363,8 @@ async fn route<J: Judgement>(
     let received = SystemTime::now();
     let target = stored_target(&parts.uri, secret);
     let (head, headers) = stored_head(&target, &parts.headers, body.len(), secret);
-    let (reply, placed) = oneshot::channel();
+    let (placed_tx, placed_rx) = oneshot::channel();
+    let (reply, done) = oneshot::channel();
     let job = Job {
         record: Record {
             head,
@@ -371,29 +372,28 @@ async fn route<J: Judgement>(
             peer: peer.to_string(),
             body: body.clone(),
         },
+        placed: Some(placed_tx),
         reply,
     };
-    let placed = match shared.jobs.send(job).await {
-        Ok(()) => placed
-            .await
-            .unwrap_or_else(|_| Err("the writer stopped".into())),
-        Err(_) => Err("the writer stopped".into()),
+    let unavailable = || {
+        Counters::bump(&shared.counters.store_failures);
+        let mut response = json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the delivery could not be stored; try again later",
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER));
+        response
     };
-    let placed = match placed {
-        Ok(placed) => placed,
-        Err(_) => {
-            Counters::bump(&shared.counters.store_failures);
-            let mut response = json_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the delivery could not be stored; try again later",
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER));
-            return response;
-        }
+    if shared.jobs.send(job).await.is_err() {
+        return unavailable();
+    }
+    // The record's place is fixed before it is written: the check runs while the writer
+    // writes and syncs, and its result counts only once the record is stored.
+    let Ok(placed) = placed_rx.await else {
+        return unavailable();
     };
-    Counters::bump(&shared.counters.received);
     let delivery = Delivery {
         seq: placed.seq,
         received,
@@ -405,6 +405,11 @@ async fn route<J: Judgement>(
         capture: &config.out,
     };
     let judgement = (shared.check)(&delivery);
+    match done.await {
+        Ok(Ok(stored)) if stored == placed => {}
+        _ => return unavailable(),
+    }
+    Counters::bump(&shared.counters.received);
     Counters::bump(match judgement.verdict() {
         Verdict::Valid => &shared.counters.valid,
         Verdict::Invalid => &shared.counters.invalid,

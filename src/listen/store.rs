@@ -219,6 +219,18 @@ impl Store {
         sync: bool,
         buf: &mut Vec<u8>,
     ) -> io::Result<Vec<Placed>> {
+        self.append_then(records, sync, buf, |_| {})
+    }
+
+    /// [`Store::append`], telling `placed` where each record goes once that is fixed, before
+    /// the records are written and synced (so their checks can run meanwhile).
+    pub fn append_then(
+        &mut self,
+        records: &[&Record],
+        sync: bool,
+        buf: &mut Vec<u8>,
+        placed_early: impl FnOnce(&[Placed]),
+    ) -> io::Result<Vec<Placed>> {
         self.cut_back()?;
         buf.clear();
         let mut placed = Vec::with_capacity(records.len());
@@ -255,6 +267,7 @@ impl Store {
             };
             seq += 1;
         }
+        placed_early(&placed);
         let written = self
             .file
             .write_all(buf)
@@ -282,9 +295,11 @@ impl Store {
     }
 }
 
-/// A job for the writer thread: a record, and where to send the outcome.
+/// A job for the writer thread: a record, where to say where it goes (as soon as that is
+/// fixed, before it is written), and where to send the outcome (once written and synced).
 pub(crate) struct Job {
     pub record: Record,
+    pub placed: Option<tokio::sync::oneshot::Sender<Placed>>,
     pub reply: tokio::sync::oneshot::Sender<Result<Placed, String>>,
 }
 
@@ -310,8 +325,15 @@ pub(crate) fn write_loop(
                 Err(_) => break,
             }
         }
+        let mut early: Vec<_> = batch.iter_mut().map(|j| j.placed.take()).collect();
         let records: Vec<&Record> = batch.iter().map(|j| &j.record).collect();
-        let result = store.append(&records, fsync != Fsync::Never, &mut buf);
+        let result = store.append_then(&records, fsync != Fsync::Never, &mut buf, |placed| {
+            for (tx, placed) in early.iter_mut().zip(placed) {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(*placed);
+                }
+            }
+        });
         match result {
             Ok(placed) => {
                 if failing {
