@@ -105,6 +105,116 @@ pub enum Command {
     /// before. Exit status: 0 shown, 1 --lead matched nothing, 2 trouble (an input that
     /// cannot be read, an unreadable record; the rest is still shown).
     History(HistoryArgs),
+
+    /// Receive webhooks: store every delivery in a capture file, check it, show it, and
+    /// optionally forward it to your app.
+    ///
+    /// Each POST is appended to the capture (raw HTTP requests, which every leadcheck
+    /// command reads) and synced before it is answered 200 {"ok":true,"seq":N}; then it is
+    /// checked as validate checks it, shown on one line (violations under it, at their
+    /// line:column in the capture), and queued for --forward. GET on the path answers a
+    /// health line. Ctrl-C or SIGTERM stops it after the deliveries in flight, with the
+    /// counts. Exit status: 0 when stopped, 2 when it cannot start (address in use, the
+    /// capture locked by another listen or not a capture).
+    Listen(ListenArgs),
+}
+
+/// When `listen` syncs the capture to disk before answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FsyncChoice {
+    /// Deliveries arriving together share one sync (group commit).
+    Batch,
+    /// One sync per delivery.
+    Always,
+    /// No sync: a crash of the machine may lose deliveries already answered 200.
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListenArgs {
+    /// The port to listen on (0: any free port; the address is printed on stderr).
+    #[arg(long, default_value_t = 8787, value_name = "PORT")]
+    pub port: u16,
+
+    /// The address to listen on. Anything but a loopback address (127.0.0.1, ::1) is
+    /// reachable from other machines and needs --secret-env.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR", value_parser = parse_host)]
+    pub host: std::net::IpAddr,
+
+    /// The path deliveries are POSTed to; other paths are answered 404.
+    #[arg(long, default_value = "/", value_name = "PATH")]
+    pub path: String,
+
+    /// The capture file every delivery is appended to (created when missing; a torn last
+    /// record from a crash is moved to FILE.torn-TIME). Default: leadcheck-capture.http in
+    /// the current directory.
+    #[arg(long, default_value = "leadcheck-capture.http", value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Forward each delivery (its exact body and Content-Type) to this URL, your app,
+    /// after it is stored; the app's status is shown. http:// (https:// needs the `tls`
+    /// build feature).
+    #[arg(long, value_name = "URL")]
+    pub forward: Option<String>,
+
+    /// When the capture is synced to disk before a delivery is answered.
+    #[arg(long, value_enum, default_value_t = FsyncChoice::Batch, value_name = "WHEN")]
+    pub fsync: FsyncChoice,
+
+    /// The largest body accepted (larger ones are answered 413): bytes, or with KiB or MiB.
+    #[arg(long, default_value = "1MiB", value_name = "SIZE", value_parser = parse_size)]
+    pub max_body: u64,
+
+    /// The name of an environment variable holding a secret every request must carry, as
+    /// ?token=SECRET or Authorization: Bearer SECRET (401 otherwise). The secret is never
+    /// stored or shown.
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+
+    /// Output format: a line per delivery, or a JSON object per delivery and per forward.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "FORMAT")]
+    pub format: OutputFormat,
+
+    /// Replace personal values with placeholders in what is shown (see `show --redact`);
+    /// the capture keeps the deliveries as they came.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// `--host`: an IP address, or `localhost`.
+fn parse_host(text: &str) -> Result<std::net::IpAddr, String> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(std::net::IpAddr::from([127, 0, 0, 1]));
+    }
+    text.parse()
+        .map_err(|_| format!("{text:?} is not an IP address (such as 127.0.0.1, ::1 or 0.0.0.0)"))
+}
+
+/// The largest `--max-body`: the largest record leadcheck reads.
+const MAX_BODY_LIMIT: u64 = leadcheck::reader::MAX_RECORD_BYTES as u64;
+
+/// `--max-body`: `1048576`, `512KiB`, `1MiB` (also `K`, `KB`, `M`, `MB`, all powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size such as 1MiB, 512KiB or 100000"))?;
+    let scale = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        _ => return Err(format!("{text:?}: the units are KiB and MiB")),
+    };
+    let size = number.saturating_mul(scale);
+    if size == 0 || size > MAX_BODY_LIMIT {
+        return Err(format!(
+            "{text:?}: between 1 byte and {}MiB",
+            MAX_BODY_LIMIT >> 20
+        ));
+    }
+    Ok(size)
 }
 
 #[derive(Debug, Clone, Args)]
@@ -444,5 +554,17 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_and_hosts_parse() {
+        assert_eq!(parse_size("1MiB"), Ok(1 << 20));
+        assert_eq!(parse_size("512KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("100000"), Ok(100_000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1GiB").is_err());
+        assert!(parse_size("lots").is_err());
+        assert_eq!(parse_host("localhost"), Ok([127, 0, 0, 1].into()));
+        assert!(parse_host("example.com").is_err());
     }
 }

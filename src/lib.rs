@@ -21,7 +21,9 @@
 //!   as instants, compared across offsets; [`tree`]: a record's own text as a tree (key
 //!   order and numbers as written); [`redact`]: personal values replaced; [`explain`]: the
 //!   schemas as documentation;
-//! - [`diff`]: structural changes between two values; [`leads`]: records grouped by lead.
+//! - [`diff`]: structural changes between two values; [`leads`]: records grouped by lead;
+//! - [`listen`]: a webhook receiver that stores every delivery in a capture, checks it and
+//!   forwards it; [`client`]: the small HTTP client it forwards with.
 //!
 //! The library on its own: a record read, checked, and its violation pinpointed.
 //!
@@ -44,10 +46,12 @@
 pub mod capture;
 pub mod card;
 pub mod check;
+pub mod client;
 pub mod diff;
 pub mod explain;
 pub mod input;
 pub mod leads;
+pub mod listen;
 pub mod position;
 pub mod reader;
 pub mod record;

@@ -44,6 +44,10 @@ pub const MAX_HEADERS: usize = 100;
 /// Whether `text` starts with a request line: `METHOD SP target [SP HTTP/x.y]`, the method
 /// in capitals, the target a path, an absolute URL or `*`.
 pub fn is_request_line(text: &[u8]) -> bool {
+    // Most lines tested are lines of a body: rejected by their first byte, undecoded.
+    if !text.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
     let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
     let line = text[..end].strip_suffix(b"\r").unwrap_or(&text[..end]);
     let Ok(line) = std::str::from_utf8(line) else {

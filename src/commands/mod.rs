@@ -6,6 +6,7 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod history;
+pub mod listen;
 pub mod man;
 pub mod sample;
 pub mod schema;
