@@ -329,37 +329,24 @@ pub struct HistoryArgs {
     pub format: HistoryFormat,
 }
 
-/// Which schema `validate` checks a record against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TypeChoice {
-    /// By each record's lead_type (a missing or unknown one is reported).
-    Auto,
-    Chat,
-    PhoneCall,
-    WebForm,
-    Transaction,
-    TextMessage,
-    Email,
-    Event,
-    Appointment,
-    Other,
-}
+/// `--type`: `auto` (by each record's lead_type), or one lead type for every record. The
+/// types and their names come from the library's [`LeadType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeChoice(pub Option<LeadType>);
 
 impl TypeChoice {
     /// The forced lead type, or `None` for `auto`.
     pub fn lead_type(self) -> Option<LeadType> {
-        Some(match self {
-            TypeChoice::Auto => return None,
-            TypeChoice::Chat => LeadType::Chat,
-            TypeChoice::PhoneCall => LeadType::PhoneCall,
-            TypeChoice::WebForm => LeadType::WebForm,
-            TypeChoice::Transaction => LeadType::Transaction,
-            TypeChoice::TextMessage => LeadType::TextMessage,
-            TypeChoice::Email => LeadType::Email,
-            TypeChoice::Event => LeadType::Event,
-            TypeChoice::Appointment => LeadType::Appointment,
-            TypeChoice::Other => LeadType::Other,
-        })
+        self.0
+    }
+
+    fn parser() -> impl clap::builder::TypedValueParser<Value = TypeChoice> {
+        use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+        let auto = PossibleValue::new("auto")
+            .help("By each record's lead_type (a missing or unknown one is reported)");
+        let types = LeadType::ALL.iter().map(|t| PossibleValue::new(t.slug()));
+        PossibleValuesParser::new(std::iter::once(auto).chain(types))
+            .map(|slug| TypeChoice(LeadType::ALL.into_iter().find(|t| t.slug() == slug)))
     }
 }
 
@@ -428,8 +415,8 @@ pub struct ValidateArgs {
     /// lead_type) or one type for every record.
     #[arg(
         long = "type",
-        value_enum,
-        default_value_t = TypeChoice::Auto,
+        value_parser = TypeChoice::parser(),
+        default_value = "auto",
         value_name = "TYPE",
         conflicts_with = "schema"
     )]
