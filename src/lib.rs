@@ -18,6 +18,7 @@
 //! - [`explain`]: the bundled schema as documentation, and bundled into one document;
 //! - [`diff`]: structural changes between two values, as data, and JSON Patch;
 //! - [`leads`]: records grouped by `lead_id`, a lead's state after each record;
+//! - [`lint`]: the rules a schema cannot say, their levels, `leadcheck.toml`;
 //! - [`render`]: output formats and colour;
 //! - [`cli`] and [`run`]: the command line and the commands.
 //!
@@ -48,6 +49,7 @@ pub mod explain;
 pub mod fmt;
 pub mod input;
 pub mod leads;
+pub mod lint;
 pub mod pipeline;
 pub mod position;
 pub mod redact;

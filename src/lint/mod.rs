@@ -1,0 +1,142 @@
+//! Lint: the rules a schema cannot say.
+//!
+//! A payload can satisfy its schema and still be wrong for the integration that receives it:
+//! a phone number a CRM rejects, a `user_id` of another profile, a contact email that
+//! disagrees with the form's own Email field. Each rule has a stable kebab-case name, a group
+//! and a default level ([`registry`]), and a page of documentation (`docs/rules/<name>.md`,
+//! embedded: [`page`]).
+//!
+//! - [`check`]: the rules about one record, over its parsed value (any thread, any order);
+//! - [`Tracker`]: the rules about the records of a lead (`state-regression`,
+//!   `duplicate-delivery`), fed the records in arrival order;
+//! - [`Levels`]: each rule's level from its default, `leadcheck.toml` and the command line,
+//!   and where it came from;
+//! - [`Config`]: `leadcheck.toml`, found upward from a directory: levels, exceptions by
+//!   location, and defaults of other commands.
+//!
+//! Findings are data: the rule, the JSON Pointer of the offending value and a message that
+//! quotes values as JSON strings (control characters escaped). Levels and exceptions are
+//! applied by the caller, which knows the input and the configuration.
+//!
+//! ```
+//! use leadcheck::lint::{self, Context, Levels, Tracker};
+//! use serde_json::json;
+//!
+//! let record = json!({"lead_id": 1, "contact_phone_number": "(704) 469-5324"});
+//! let levels = Levels::defaults();
+//! let ctx = Context::at("2026-01-01T00:00:00Z".parse().unwrap()).with_rules(levels.enabled());
+//! let mut tracker = Tracker::with_rules(levels.enabled());
+//! let mut findings = lint::check(&record, &ctx);
+//! findings.extend(tracker.observe(&record));
+//! let f = &findings[0];
+//! assert_eq!((f.rule, f.pointer.as_str()), ("phone-e164", "/contact_phone_number"));
+//! assert_eq!(levels.level(f.rule), lint::Level::Warn);
+//! assert_eq!(
+//!     f.message,
+//!     r#""(704) 469-5324" is not an E.164 phone number (+ and 8 to 15 digits)"#
+//! );
+//! ```
+
+mod config;
+mod levels;
+pub mod registry;
+mod rules;
+mod tracker;
+
+pub use config::{
+    Config, ConfigError, DiffDefaults, Exception, FILE_NAME, InputExceptions, Problem, Setting,
+    ValidateDefaults,
+};
+pub use levels::{Action, Flag, Levels, Source, UnknownName};
+pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
+pub use rules::check;
+pub use tracker::Tracker;
+
+use jiff::Timestamp;
+
+/// One rule's complaint about one value of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's stable name (`phone-e164`).
+    pub rule: &'static str,
+    /// RFC 6901 JSON Pointer of the offending value within the record.
+    pub pointer: String,
+    /// What is wrong, naming the value (as a JSON string) and what was expected.
+    pub message: String,
+}
+
+impl Finding {
+    pub(crate) fn new(rule: Rule, pointer: impl Into<String>, message: String) -> Finding {
+        Finding {
+            rule: rule.name(),
+            pointer: pointer.into(),
+            message,
+        }
+    }
+
+    /// Everything about the rule that found it.
+    pub fn info(&self) -> &'static RuleInfo {
+        registry::rule(self.rule).expect("findings name registered rules")
+    }
+}
+
+/// What the per-record rules need besides the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The time of checking (`future-date`): injectable, so tests and replays are repeatable.
+    pub now: Timestamp,
+    /// The rules to run; others are skipped at no cost. Default: all.
+    pub rules: RuleSet,
+}
+
+impl Context {
+    /// Checking at `now`, every rule.
+    pub fn at(now: Timestamp) -> Context {
+        Context {
+            now,
+            rules: RuleSet::ALL,
+        }
+    }
+
+    /// Checking at the system clock's current time, every rule.
+    pub fn current() -> Context {
+        Context::at(Timestamp::now())
+    }
+
+    /// Running only `rules` (e.g. [`Levels::enabled`]).
+    pub fn with_rules(self, rules: RuleSet) -> Context {
+        Context { rules, ..self }
+    }
+}
+
+/// `s` as a JSON string (control characters escaped), cut after 60 characters with `…`
+/// after the closing quote, so a huge value does not flood a message.
+pub(crate) fn quote(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        None => serde_json::Value::from(s).to_string(),
+        Some((cut, _)) => {
+            let cut = s[..cut].char_indices().nth(MAX - 1).map_or(cut, |(i, _)| i);
+            serde_json::Value::from(&s[..cut]).to_string() + "…"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_escape_and_cut() {
+        assert_eq!(quote("a\"b"), r#""a\"b""#);
+        assert_eq!(quote("a\nb\u{1b}"), r#""a\nb\u001b""#);
+        assert_eq!(quote(&"x".repeat(60)), format!("\"{}\"", "x".repeat(60)));
+        assert_eq!(quote(&"é".repeat(61)), format!("\"{}\"…", "é".repeat(59)));
+    }
+
+    #[test]
+    fn finding_knows_its_rule() {
+        let f = Finding::new(Rule::PhoneE164, "/x", String::new());
+        assert_eq!(f.info().group, Group::Format);
+    }
+}
