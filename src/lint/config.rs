@@ -610,7 +610,7 @@ fn is_pointer(p: &str) -> bool {
 }
 
 fn quote(s: &str) -> String {
-    super::quote(s)
+    super::quote(s).to_string()
 }
 
 /// `"a", "b" or "c"`.

@@ -109,16 +109,61 @@ impl Context {
     }
 }
 
-/// `s` as a JSON string (control characters escaped), cut after 60 characters with `…`
-/// after the closing quote, so a huge value does not flood a message.
-pub(crate) fn quote(s: &str) -> String {
-    const MAX: usize = 60;
-    match s.char_indices().nth(MAX) {
-        None => serde_json::Value::from(s).to_string(),
-        Some((cut, _)) => {
-            let cut = s[..cut].char_indices().nth(MAX - 1).map_or(cut, |(i, _)| i);
-            serde_json::Value::from(&s[..cut]).to_string() + "…"
+/// `s` as a JSON string (control characters escaped as serde_json escapes them), cut
+/// after 60 characters with `…` after the closing quote, so a huge value does not flood a
+/// message. Written straight into the message being formatted: no allocation of its own.
+pub(crate) fn quote(s: &str) -> Quoted<'_> {
+    Quoted(s)
+}
+
+/// See [`quote`].
+pub(crate) struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        const MAX: usize = 60;
+        let (text, cut) = match self.0.char_indices().nth(MAX) {
+            None => (self.0, false),
+            Some((end, _)) => {
+                let end = self.0[..end]
+                    .char_indices()
+                    .nth(MAX - 1)
+                    .map_or(end, |(i, _)| i);
+                (&self.0[..end], true)
+            }
+        };
+        f.write_char('"')?;
+        let mut start = 0;
+        for (i, byte) in text.bytes().enumerate() {
+            let escape = match byte {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0x00..=0x1f => "",
+                _ => continue,
+            };
+            f.write_str(&text[start..i])?;
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                f.write_str("\\u00")?;
+                f.write_char(char::from(HEX[usize::from(byte >> 4)]))?;
+                f.write_char(char::from(HEX[usize::from(byte & 0xf)]))?;
+            } else {
+                f.write_str(escape)?;
+            }
+            start = i + 1;
         }
+        f.write_str(&text[start..])?;
+        f.write_char('"')?;
+        if cut {
+            f.write_char('…')?;
+        }
+        Ok(())
     }
 }
 
@@ -128,10 +173,20 @@ mod tests {
 
     #[test]
     fn quotes_escape_and_cut() {
-        assert_eq!(quote("a\"b"), r#""a\"b""#);
-        assert_eq!(quote("a\nb\u{1b}"), r#""a\nb\u001b""#);
-        assert_eq!(quote(&"x".repeat(60)), format!("\"{}\"", "x".repeat(60)));
-        assert_eq!(quote(&"é".repeat(61)), format!("\"{}\"…", "é".repeat(59)));
+        let q = |s: &str| quote(s).to_string();
+        assert_eq!(q("a\"b"), r#""a\"b""#);
+        assert_eq!(q("a\nb\u{1b}"), r#""a\nb\u001b""#);
+        assert_eq!(q(&"x".repeat(60)), format!("\"{}\"", "x".repeat(60)));
+        assert_eq!(q(&"é".repeat(61)), format!("\"{}\"…", "é".repeat(59)));
+        // The same escapes as serde_json, for every ASCII byte and a few others.
+        let all: String = (0u8..128)
+            .map(char::from)
+            .chain("é€😀\u{2028}".chars())
+            .collect();
+        for chunk in all.as_bytes().chunks(16) {
+            let s = std::str::from_utf8(chunk).unwrap();
+            assert_eq!(q(s), serde_json::Value::from(s).to_string());
+        }
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The rules about one record.
 //!
-//! Every rule looks up the few fields it is about (a map lookup each) and allocates only
-//! when it has something to say: a valid record costs a few dozen lookups and comparisons,
-//! no regex and no heap allocation. Values of the wrong JSON type are left to the schema.
+//! A record's fields are found in one pass over its keys, each compared only with the
+//! fields the rules read ([`FIELDS`]) that start with the same byte, instead of a B-tree
+//! lookup (a dozen string comparisons) per field and rule.
+//! The rules then read those slots, and allocate only when they have something to say: a
+//! valid record costs no regex and no heap allocation. Values of the wrong JSON type are
+//! left to the schema.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -14,6 +17,131 @@ use crate::position::escape_token;
 
 type Object = Map<String, Value>;
 
+macro_rules! fields {
+    ($($field:ident = $name:literal,)*) => {
+        /// The top-level fields the rules read, sorted (so those with the same first byte
+        /// are together).
+        const FIELDS: &[&str] = &[$($name),*];
+
+        /// A field of [`FIELDS`], by its index.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum F {
+            $($field),*
+        }
+    };
+}
+
+fields! {
+    CallDuration = "call_duration",
+    CallDurationSeconds = "call_duration_seconds",
+    CallStatus = "call_status",
+    CallerNumber = "caller_number",
+    ContactCompanyName = "contact_company_name",
+    ContactEmailAddress = "contact_email_address",
+    ContactName = "contact_name",
+    ContactPhoneNumber = "contact_phone_number",
+    DateCreated = "date_created",
+    DestinationNumber = "destination_number",
+    Duplicate = "duplicate",
+    EmailAddress = "email_address",
+    FieldMappings = "field_mappings",
+    IpAddress = "ip_address",
+    LandingUrl = "landing_url",
+    LastUpdated = "last_updated",
+    LeadState = "lead_state",
+    LeadUrl = "lead_url",
+    MappedFields = "mapped_fields",
+    PhoneNumber = "phone_number",
+    PlayRecording = "play_recording",
+    PlayVoicemail = "play_voicemail",
+    ProfileId = "profile_id",
+    QuoteValue = "quote_value",
+    Recording = "recording",
+    SalesValue = "sales_value",
+    Spam = "spam",
+    TrackingNumber = "tracking_number",
+    UserId = "user_id",
+    Voicemail = "voicemail",
+}
+
+impl F {
+    fn name(self) -> &'static str {
+        FIELDS[self as usize]
+    }
+
+    /// The field's JSON Pointer (no name in [`FIELDS`] needs escaping).
+    fn pointer(self) -> String {
+        let mut pointer = String::with_capacity(1 + self.name().len());
+        pointer.push('/');
+        pointer.push_str(self.name());
+        pointer
+    }
+}
+
+/// The values of [`FIELDS`] in one record.
+struct Record<'a> {
+    slots: [Option<&'a Value>; FIELDS.len()],
+}
+
+/// For each first byte of a key, the range of [`FIELDS`] that start with it (FIELDS is
+/// sorted, so they are together).
+const BY_FIRST_BYTE: [(u8, u8); 128] = {
+    let mut table = [(0u8, 0u8); 128];
+    let mut i = 0;
+    while i < FIELDS.len() {
+        let first = FIELDS[i].as_bytes()[0] as usize;
+        if table[first].1 == 0 {
+            table[first].0 = i as u8;
+        }
+        table[first].1 = i as u8 + 1;
+        i += 1;
+    }
+    table
+};
+
+impl<'a> Record<'a> {
+    /// The record's values of [`FIELDS`]: one pass over its keys, each compared (first
+    /// byte, then length, then bytes) with the few fields that start with the same byte.
+    fn new(obj: &'a Object) -> Record<'a> {
+        let mut slots = [None; FIELDS.len()];
+        for (key, value) in obj {
+            let Some(&(lo, hi)) = key
+                .as_bytes()
+                .first()
+                .and_then(|&b| BY_FIRST_BYTE.get(usize::from(b)))
+            else {
+                continue;
+            };
+            for i in usize::from(lo)..usize::from(hi) {
+                if FIELDS[i].len() == key.len() && FIELDS[i] == key {
+                    slots[i] = Some(value);
+                    break;
+                }
+            }
+        }
+        Record { slots }
+    }
+
+    fn get(&self, field: F) -> Option<&'a Value> {
+        self.slots[field as usize]
+    }
+
+    fn str(&self, field: F) -> Option<&'a str> {
+        self.get(field)?.as_str()
+    }
+
+    /// The field's string when it has more than white space.
+    fn text(&self, field: F) -> Option<&'a str> {
+        self.str(field).filter(|s| !s.trim().is_empty())
+    }
+
+    /// The field's string and the instant it names, when it is an RFC 3339 timestamp.
+    fn timestamp(&self, field: F) -> Option<(&'a str, Timestamp)> {
+        let text = self.str(field)?;
+        Some((text, text.parse().ok()?))
+    }
+}
+
 /// The findings of every rule of `ctx.rules` about `value`, in the order of
 /// [`super::rules()`], and within a rule in the order of the fields it checks. A value that
 /// is not an object has no findings (the schema reports it).
@@ -23,38 +151,58 @@ pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
         return out;
     };
     let on = |rule| ctx.rules.contains(rule);
+    let mut per_field = ctx.rules;
+    per_field.remove(Rule::EmptyString);
+    per_field.remove(Rule::StateRegression);
+    per_field.remove(Rule::DuplicateDelivery);
+    if per_field.is_empty() {
+        if on(Rule::EmptyString) {
+            empty_string(obj, &mut out);
+        }
+        return out;
+    }
+    let rec = Record::new(obj);
     if on(Rule::UserIdProfile) {
-        user_id_profile(obj, &mut out);
+        user_id_profile(&rec, &mut out);
     }
     if on(Rule::MappingMismatch) {
-        mapping_mismatch(obj, &mut out);
+        mapping_mismatch(&rec, &mut out);
     }
     if on(Rule::SpamWithValue) {
-        spam_with_value(obj, &mut out);
+        spam_with_value(&rec, &mut out);
     }
     if on(Rule::CallDurationMismatch) {
-        call_duration_mismatch(obj, &mut out);
+        call_duration_mismatch(&rec, &mut out);
     }
     if on(Rule::PhoneE164) {
-        phone_e164(obj, &mut out);
+        phone_e164(&rec, &mut out);
     }
     if on(Rule::EmailSyntax) {
-        email_syntax(obj, &mut out);
+        email_syntax(&rec, &mut out);
     }
     if on(Rule::UrlSyntax) {
-        url_syntax(obj, &mut out);
+        url_syntax(&rec, &mut out);
     }
     if on(Rule::PrivateIp) {
-        private_ip(obj, &mut out);
+        private_ip(&rec, &mut out);
     }
-    if on(Rule::FutureDate) {
-        future_date(obj, ctx.now, &mut out);
-    }
-    if on(Rule::TimestampsOrder) {
-        timestamps_order(obj, &mut out);
+    let (future, order) = (on(Rule::FutureDate), on(Rule::TimestampsOrder));
+    if future || order {
+        let created = rec.timestamp(F::DateCreated);
+        let updated = rec.timestamp(F::LastUpdated);
+        if future {
+            future_date(
+                [(F::DateCreated, created), (F::LastUpdated, updated)],
+                ctx.now,
+                &mut out,
+            );
+        }
+        if order {
+            timestamps_order(created, updated, &mut out);
+        }
     }
     if on(Rule::LeadStateSpelling) {
-        lead_state_spelling(obj, &mut out);
+        lead_state_spelling(&rec, &mut out);
     }
     if on(Rule::EmptyString) {
         empty_string(obj, &mut out);
@@ -62,24 +210,20 @@ pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
     out
 }
 
-/// The string at `key`, when it is a non-empty string.
-fn text<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
-    obj.get(key)
+/// The string at `key` of a (small) map, when it has more than white space.
+fn text<'a>(map: &'a Object, key: &str) -> Option<&'a str> {
+    map.get(key)
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
-}
-
-fn pointer(key: &str) -> String {
-    format!("/{}", escape_token(key))
 }
 
 // ---------------------------------------------------------------------------------------
 // consistency
 
-fn user_id_profile(obj: &Object, out: &mut Vec<Finding>) {
+fn user_id_profile(rec: &Record, out: &mut Vec<Finding>) {
     let (Some(user_id), Some(profile_id)) = (
-        text(obj, "user_id"),
-        obj.get("profile_id").and_then(Value::as_u64),
+        rec.text(F::UserId),
+        rec.get(F::ProfileId).and_then(Value::as_u64),
     ) else {
         return;
     };
@@ -90,7 +234,7 @@ fn user_id_profile(obj: &Object, out: &mut Vec<Finding>) {
     if !same {
         out.push(Finding::new(
             Rule::UserIdProfile,
-            "/user_id",
+            F::UserId.pointer(),
             format!(
                 "{} starts with {}, expected profile_id {profile_id}",
                 quote(user_id),
@@ -108,22 +252,22 @@ enum Compare {
 }
 
 /// The standard mappings and the contact field each one should agree with.
-const MAPPINGS: [(&str, &str, Compare); 5] = [
-    ("Company Name", "contact_company_name", Compare::Name),
-    ("Contact Name", "contact_name", Compare::Name),
-    ("Contact Person", "contact_name", Compare::Name),
-    ("Email", "contact_email_address", Compare::Email),
-    ("Phone Number", "contact_phone_number", Compare::Phone),
+const MAPPINGS: [(&str, F, Compare); 5] = [
+    ("Company Name", F::ContactCompanyName, Compare::Name),
+    ("Contact Name", F::ContactName, Compare::Name),
+    ("Contact Person", F::ContactName, Compare::Name),
+    ("Email", F::ContactEmailAddress, Compare::Email),
+    ("Phone Number", F::ContactPhoneNumber, Compare::Phone),
 ];
 
-fn mapping_mismatch(obj: &Object, out: &mut Vec<Finding>) {
-    for map_key in ["field_mappings", "mapped_fields"] {
+fn mapping_mismatch(rec: &Record, out: &mut Vec<Finding>) {
+    for map_field in [F::FieldMappings, F::MappedFields] {
         // `[]` (an empty PHP array) and other non-objects have nothing to compare.
-        let Some(map) = obj.get(map_key).and_then(Value::as_object) else {
+        let Some(map) = rec.get(map_field).and_then(Value::as_object) else {
             continue;
         };
-        for (label, contact_key, compare) in MAPPINGS {
-            let (Some(mapped), Some(contact)) = (text(map, label), text(obj, contact_key)) else {
+        for (label, contact_field, compare) in MAPPINGS {
+            let (Some(mapped), Some(contact)) = (text(map, label), rec.text(contact_field)) else {
                 continue;
             };
             let same = match compare {
@@ -138,10 +282,11 @@ fn mapping_mismatch(obj: &Object, out: &mut Vec<Finding>) {
                 };
                 out.push(Finding::new(
                     Rule::MappingMismatch,
-                    format!("/{map_key}/{}", escape_token(label)),
+                    format!("/{}/{}", map_field.name(), escape_token(label)),
                     format!(
-                        "{} disagrees with {contact_key} {}{how}",
+                        "{} disagrees with {} {}{how}",
                         quote(mapped),
+                        contact_field.name(),
                         quote(contact)
                     ),
                 ));
@@ -186,32 +331,32 @@ fn same_name(a: &str, b: &str) -> bool {
     a == b || normal(a).eq(normal(b))
 }
 
-fn spam_with_value(obj: &Object, out: &mut Vec<Finding>) {
-    let flag = |key| obj.get(key) == Some(&Value::Bool(true));
-    let marked = match (flag("spam"), flag("duplicate")) {
+fn spam_with_value(rec: &Record, out: &mut Vec<Finding>) {
+    let flag = |field| rec.get(field) == Some(&Value::Bool(true));
+    let marked = match (flag(F::Spam), flag(F::Duplicate)) {
         (false, false) => return,
         (true, false) => "spam",
         (false, true) => "duplicate",
         (true, true) => "spam and duplicate",
     };
-    for key in ["quote_value", "sales_value"] {
-        let Some(Value::Number(n)) = obj.get(key) else {
+    for field in [F::QuoteValue, F::SalesValue] {
+        let Some(Value::Number(n)) = rec.get(field) else {
             continue;
         };
         if n.as_f64().is_some_and(|v| v > 0.0) {
             out.push(Finding::new(
                 Rule::SpamWithValue,
-                pointer(key),
+                field.pointer(),
                 format!("{n} on a lead marked {marked}; expected null or 0"),
             ));
         }
     }
 }
 
-fn call_duration_mismatch(obj: &Object, out: &mut Vec<Finding>) {
+fn call_duration_mismatch(rec: &Record, out: &mut Vec<Finding>) {
     let (Some(text), Some(seconds)) = (
-        text(obj, "call_duration"),
-        obj.get("call_duration_seconds").and_then(Value::as_u64),
+        rec.text(F::CallDuration),
+        rec.get(F::CallDurationSeconds).and_then(Value::as_u64),
     ) else {
         return;
     };
@@ -222,7 +367,7 @@ fn call_duration_mismatch(obj: &Object, out: &mut Vec<Finding>) {
     if parsed != seconds {
         out.push(Finding::new(
             Rule::CallDurationMismatch,
-            "/call_duration",
+            F::CallDuration.pointer(),
             format!(
                 "{} is {parsed} seconds, but call_duration_seconds is {seconds}",
                 quote(text)
@@ -305,17 +450,17 @@ fn parse_duration(text: &str) -> Option<u64> {
 // ---------------------------------------------------------------------------------------
 // format
 
-const PHONES: [&str; 5] = [
-    "phone_number",
-    "contact_phone_number",
-    "caller_number",
-    "tracking_number",
-    "destination_number",
+const PHONES: [F; 5] = [
+    F::PhoneNumber,
+    F::ContactPhoneNumber,
+    F::CallerNumber,
+    F::TrackingNumber,
+    F::DestinationNumber,
 ];
 
-fn phone_e164(obj: &Object, out: &mut Vec<Finding>) {
-    for key in PHONES {
-        let Some(Value::String(phone)) = obj.get(key) else {
+fn phone_e164(rec: &Record, out: &mut Vec<Finding>) {
+    for field in PHONES {
+        let Some(phone) = rec.str(field) else {
             continue;
         };
         if phone.is_empty() || is_e164(phone) {
@@ -323,7 +468,7 @@ fn phone_e164(obj: &Object, out: &mut Vec<Finding>) {
         }
         out.push(Finding::new(
             Rule::PhoneE164,
-            pointer(key),
+            field.pointer(),
             format!(
                 "{} is not an E.164 phone number (+ and 8 to 15 digits)",
                 quote(phone)
@@ -337,9 +482,9 @@ fn is_e164(s: &str) -> bool {
         .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn email_syntax(obj: &Object, out: &mut Vec<Finding>) {
-    for key in ["email_address", "contact_email_address"] {
-        let Some(Value::String(email)) = obj.get(key) else {
+fn email_syntax(rec: &Record, out: &mut Vec<Finding>) {
+    for field in [F::EmailAddress, F::ContactEmailAddress] {
+        let Some(email) = rec.str(field) else {
             continue;
         };
         if email.is_empty() || is_plausible_email(email) {
@@ -347,7 +492,7 @@ fn email_syntax(obj: &Object, out: &mut Vec<Finding>) {
         }
         out.push(Finding::new(
             Rule::EmailSyntax,
-            pointer(key),
+            field.pointer(),
             format!(
                 "{} is not a plausible email address (name@example.com: no display name or \
                  spaces, a dot in the domain)",
@@ -369,9 +514,15 @@ fn is_plausible_email(s: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[]\\,;:\"@".contains(c));
+        && local.bytes().all(|b| {
+            b.is_ascii_graphic()
+                && !matches!(
+                    b,
+                    b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
+                )
+                || !b.is_ascii()
+        })
+        && (local.is_ascii() || local.chars().all(|c| !c.is_whitespace() && !c.is_control()));
     if !local_ok || domain.is_empty() || domain.len() > 253 {
         return false;
     }
@@ -382,7 +533,10 @@ fn is_plausible_email(s: &str) -> bool {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || !b.is_ascii())
+            && (label.is_ascii() || label.chars().all(|c| c.is_alphanumeric() || c == '-'));
         if !ok {
             return false;
         }
@@ -392,18 +546,18 @@ fn is_plausible_email(s: &str) -> bool {
     labels >= 2 && !last.bytes().all(|b| b.is_ascii_digit())
 }
 
-const URLS: [&str; 6] = [
-    "lead_url",
-    "landing_url",
-    "recording",
-    "play_recording",
-    "voicemail",
-    "play_voicemail",
+const URLS: [F; 6] = [
+    F::LeadUrl,
+    F::LandingUrl,
+    F::Recording,
+    F::PlayRecording,
+    F::Voicemail,
+    F::PlayVoicemail,
 ];
 
-fn url_syntax(obj: &Object, out: &mut Vec<Finding>) {
-    for key in URLS {
-        let Some(Value::String(url)) = obj.get(key) else {
+fn url_syntax(rec: &Record, out: &mut Vec<Finding>) {
+    for field in URLS {
+        let Some(url) = rec.str(field) else {
             continue;
         };
         if url.is_empty() || is_http_url(url) {
@@ -411,7 +565,7 @@ fn url_syntax(obj: &Object, out: &mut Vec<Finding>) {
         }
         out.push(Finding::new(
             Rule::UrlSyntax,
-            pointer(key),
+            field.pointer(),
             format!(
                 "{} is not an http(s) URL with a host (https://example.com/…)",
                 quote(url)
@@ -432,7 +586,11 @@ fn is_http_url(s: &str) -> bool {
     let Some(rest) = strip(s, "https://").or_else(|| strip(s, "http://")) else {
         return false;
     };
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let (host_ok, port) = if let Some(bracketed) = host_port.strip_prefix('[') {
         let Some((ip, port)) = bracketed.split_once(']') else {
@@ -447,9 +605,13 @@ fn is_http_url(s: &str) -> bool {
         let ok = !host.is_empty()
             && !host.starts_with('.')
             && !host.contains("..")
-            && host
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'));
+            && host.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') || !b.is_ascii()
+            })
+            && (host.is_ascii()
+                || host
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_')));
         (ok, port)
     };
     let port_ok = match port.strip_prefix(':') {
@@ -465,8 +627,8 @@ fn is_http_url(s: &str) -> bool {
     host_ok && port_ok
 }
 
-fn private_ip(obj: &Object, out: &mut Vec<Finding>) {
-    let Some(Value::String(text)) = obj.get("ip_address") else {
+fn private_ip(rec: &Record, out: &mut Vec<Finding>) {
+    let Some(text) = rec.str(F::IpAddress) else {
         return;
     };
     // An address that does not parse is the schema's to report.
@@ -476,7 +638,7 @@ fn private_ip(obj: &Object, out: &mut Vec<Finding>) {
     if let Some(kind) = non_public(ip) {
         out.push(Finding::new(
             Rule::PrivateIp,
-            "/ip_address",
+            F::IpAddress.pointer(),
             format!(
                 "{} is a {kind} address, not a visitor's public address",
                 quote(text)
@@ -537,16 +699,18 @@ fn non_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
 /// Leeway for clocks that are a little apart: a timestamp this far ahead is not reported.
 const FUTURE_LEEWAY_SECONDS: i64 = 300;
 
-fn future_date(obj: &Object, now: Timestamp, out: &mut Vec<Finding>) {
-    for key in ["date_created", "last_updated"] {
-        let Some((text, at)) = timestamp(obj, key) else {
+type Stamp<'a> = Option<(&'a str, Timestamp)>;
+
+fn future_date(stamps: [(F, Stamp); 2], now: Timestamp, out: &mut Vec<Finding>) {
+    for (field, stamp) in stamps {
+        let Some((text, at)) = stamp else {
             continue;
         };
         if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY_SECONDS) {
             let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
             out.push(Finding::new(
                 Rule::FutureDate,
-                pointer(key),
+                field.pointer(),
                 format!(
                     "{} is later than the time of checking ({now}); expected a time in the past",
                     quote(text)
@@ -556,26 +720,17 @@ fn future_date(obj: &Object, now: Timestamp, out: &mut Vec<Finding>) {
     }
 }
 
-/// The text at `key` and the instant it names, when it is an RFC 3339 timestamp.
-fn timestamp<'a>(obj: &'a Object, key: &str) -> Option<(&'a str, Timestamp)> {
-    let text = obj.get(key)?.as_str()?;
-    Some((text, text.parse().ok()?))
-}
-
 // ---------------------------------------------------------------------------------------
 // quirk
 
-fn timestamps_order(obj: &Object, out: &mut Vec<Finding>) {
-    let (Some((created_text, created)), Some((updated_text, updated))) = (
-        timestamp(obj, "date_created"),
-        timestamp(obj, "last_updated"),
-    ) else {
+fn timestamps_order(created: Stamp, updated: Stamp, out: &mut Vec<Finding>) {
+    let (Some((created_text, created)), Some((updated_text, updated))) = (created, updated) else {
         return;
     };
     if updated < created {
         out.push(Finding::new(
             Rule::TimestampsOrder,
-            "/last_updated",
+            F::LastUpdated.pointer(),
             format!(
                 "{} is earlier than date_created {}, as in every official WhatConverts example",
                 quote(updated_text),
@@ -585,12 +740,12 @@ fn timestamps_order(obj: &Object, out: &mut Vec<Finding>) {
     }
 }
 
-fn lead_state_spelling(obj: &Object, out: &mut Vec<Finding>) {
-    for key in ["lead_state", "call_status"] {
-        if obj.get(key).and_then(Value::as_str) == Some("In Progess") {
+fn lead_state_spelling(rec: &Record, out: &mut Vec<Finding>) {
+    for field in [F::LeadState, F::CallStatus] {
+        if rec.str(field) == Some("In Progess") {
             out.push(Finding::new(
                 Rule::LeadStateSpelling,
-                pointer(key),
+                field.pointer(),
                 r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
                     .to_string(),
             ));
@@ -606,7 +761,7 @@ fn empty_string(obj: &Object, out: &mut Vec<Finding>) {
         if value.as_str() == Some("") {
             out.push(Finding::new(
                 Rule::EmptyString,
-                pointer(key),
+                format!("/{}", escape_token(key)),
                 r#""" where the key could be left out; expected a value or no key"#.to_string(),
             ));
         }
@@ -633,6 +788,28 @@ mod tests {
 
     fn none(rule: Rule, value: Value) {
         assert_eq!(run(rule, value), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fields_are_found_by_first_byte() {
+        assert!(FIELDS.windows(2).all(|w| w[0] < w[1]), "{FIELDS:?}");
+        assert!(FIELDS.iter().all(|f| f.is_ascii()));
+        for (i, name) in FIELDS.iter().enumerate() {
+            let (lo, hi) = BY_FIRST_BYTE[usize::from(name.as_bytes()[0])];
+            assert!((usize::from(lo)..usize::from(hi)).contains(&i), "{name}");
+        }
+        assert_eq!(F::CallDuration.name(), "call_duration");
+        assert_eq!(F::Voicemail.name(), "voicemail");
+        assert_eq!(F::LeadState.pointer(), "/lead_state");
+        let map = json!({
+            "zip": 1, "ip_address": 2, "Zeta": 3, "call_status": 4, "": 5, "é": 6,
+            "call_statu": 7, "call_statuss": 8, "voicemail": 9, "ip_addresS": 10,
+        });
+        let rec = Record::new(map.as_object().unwrap());
+        assert_eq!(rec.get(F::IpAddress), Some(&json!(2)));
+        assert_eq!(rec.get(F::CallStatus), Some(&json!(4)));
+        assert_eq!(rec.get(F::Voicemail), Some(&json!(9)));
+        assert_eq!(rec.slots.iter().flatten().count(), 3);
     }
 
     #[test]
@@ -892,6 +1069,9 @@ mod tests {
             "@example.com",
             "john",
             "john@exa_mple.com",
+            "jo\u{a0}hn@example.com",
+            "john\u{7f}@example.com",
+            "john@exa\u{2028}mple.com",
         ] {
             assert_eq!(
                 run(r, json!({"contact_email_address": bad})),
@@ -932,6 +1112,7 @@ mod tests {
             "https://[not-ip]/",
             "https://.example.com/",
             "https://@/",
+            "https://exa\u{a0}mple.com/",
             "h",
         ] {
             assert_eq!(
