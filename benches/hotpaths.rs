@@ -5,7 +5,9 @@
 //! - reader: the sequential `Reader` (framing, positions, parsing);
 //! - check: parse + `validate::check_parts` with the bundled chat schema;
 //! - pipeline: `pipeline::check_inputs` on a temporary NDJSON file, 1 thread and all cores;
-//! - locate: JSON Pointer → position for every field of a payload.
+//! - locate: JSON Pointer → position for every field of a payload;
+//! - lint: the lint rules at their default levels (`lint::check` and the lead `Tracker`) on
+//!   parsed records, the work `lint` adds to `validate`, and its share of parse + check.
 //!
 //! The payloads are the official example with varied ids and about 10 % of them broken
 //! (a string lead_id, an unknown trigger), so error paths are measured too.
@@ -15,6 +17,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use leadcheck::input::{Input, Origin, Reader};
+use leadcheck::lint::{self, Levels, Tracker};
 use leadcheck::pipeline::{self, Event};
 use leadcheck::position::{LineCol, locate};
 use leadcheck::schema::{Choice, Schema};
@@ -42,8 +45,8 @@ fn capture() -> Vec<u8> {
     out
 }
 
-/// Runs `f` a few times and prints the best time and the throughput.
-fn bench(name: &str, bytes: usize, mut f: impl FnMut()) {
+/// Runs `f` a few times, prints the best time and the throughput, and returns the best time.
+fn bench(name: &str, bytes: usize, mut f: impl FnMut()) -> Duration {
     let mut best = Duration::MAX;
     for _ in 0..5 {
         let start = Instant::now();
@@ -55,6 +58,7 @@ fn bench(name: &str, bytes: usize, mut f: impl FnMut()) {
         "{name:<28} {:>9.2} ms {mbps:>9.1} MB/s",
         best.as_secs_f64() * 1e3
     );
+    best
 }
 
 fn main() {
@@ -68,18 +72,18 @@ fn main() {
         pipeline::default_jobs()
     );
 
-    bench("parse (serde_json)", data.len(), || {
+    let _ = bench("parse (serde_json)", data.len(), || {
         for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             black_box(serde_json::from_slice::<Value>(line).unwrap());
         }
     });
 
-    bench("reader (sequential)", data.len(), || {
+    let _ = bench("reader (sequential)", data.len(), || {
         let n = Reader::new("bench".into(), &data[..]).count();
         assert_eq!(n, RECORDS);
     });
 
-    bench("parse + check", data.len(), || {
+    let check = bench("parse + check", data.len(), || {
         let mut invalid = 0;
         for (i, line) in data
             .split(|&b| b == b'\n')
@@ -103,7 +107,7 @@ fn main() {
     file.write_all(&data).unwrap();
     let path = file.path().to_path_buf();
     for jobs in [1, pipeline::default_jobs()] {
-        bench(&format!("pipeline -j{jobs}"), data.len(), || {
+        let _ = bench(&format!("pipeline -j{jobs}"), data.len(), || {
             let mut records = 0;
             let inputs = vec![Input::file(path.clone())];
             pipeline::check_inputs(
@@ -122,6 +126,56 @@ fn main() {
         });
     }
 
+    // Lint at the default levels: the rules alone on parsed records, then what they add to
+    // parse + check, record by record as `lint` runs them (the value still in cache).
+    let values: Vec<Value> = data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let levels = Levels::defaults();
+    let ctx = lint::Context::current().with_rules(levels.enabled());
+    let rules = bench("lint rules (parsed records)", data.len(), || {
+        let mut tracker = Tracker::with_rules(levels.enabled());
+        let mut findings = 0;
+        for value in &values {
+            findings += lint::check(value, &ctx).len() + tracker.observe(value).len();
+        }
+        // The official example's two quirks, in every record.
+        assert_eq!(findings, 2 * RECORDS);
+    });
+    let linted = bench("parse + check + lint", data.len(), || {
+        let mut tracker = Tracker::with_rules(levels.enabled());
+        let mut findings = 0;
+        for (i, line) in data
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            let value: Value = serde_json::from_slice(line).unwrap();
+            let origin = Origin {
+                input: "bench".into(),
+                record: i as u64 + 1,
+                start: LineCol::START,
+                offset: 0,
+            };
+            black_box(validate::check_parts(
+                &schema,
+                &origin,
+                &value,
+                line,
+                Options::default(),
+            ));
+            findings += lint::check(&value, &ctx).len() + tracker.observe(&value).len();
+        }
+        assert_eq!(findings, 2 * RECORDS);
+    });
+    println!(
+        "lint: rules {:.2} µs a record; parse + check + lint is {:+.1} % over parse + check",
+        rules.as_secs_f64() * 1e6 / RECORDS as f64,
+        100.0 * (linted.as_secs_f64() / check.as_secs_f64() - 1.0)
+    );
+
     let one = data.split(|&b| b == b'\n').next().unwrap();
     let value: Value = serde_json::from_slice(one).unwrap();
     let pointers: Vec<String> = value
@@ -130,7 +184,7 @@ fn main() {
         .keys()
         .map(|k| format!("/{k}"))
         .collect();
-    bench("locate (every field x1000)", one.len() * 1000, || {
+    let _ = bench("locate (every field x1000)", one.len() * 1000, || {
         for _ in 0..1000 {
             for p in &pointers {
                 black_box(locate(one, p));
