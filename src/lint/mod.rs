@@ -83,17 +83,25 @@ impl Finding {
 /// What the per-record rules need besides the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Context {
-    /// The time of checking (`future-date`): injectable, so tests and replays are repeatable.
-    pub now: Timestamp,
+    /// The time of checking (`future-date`).
+    now: Timestamp,
+    /// The latest `date_created`/`last_updated` that is not in the future, written as
+    /// WhatConverts writes timestamps (`YYYY-MM-DDTHH:MM:SSZ`), so that most of them are
+    /// checked by comparing text, without parsing; `None` past the year 9999.
+    latest: Option<[u8; 20]>,
     /// The rules to run; others are skipped at no cost. Default: all.
     pub rules: RuleSet,
 }
 
 impl Context {
-    /// Checking at `now`, every rule.
+    /// Checking at `now` (injectable, so tests and replays are repeatable), every rule.
     pub fn at(now: Timestamp) -> Context {
+        let latest = Timestamp::from_second(now.as_second().saturating_add(rules::FUTURE_LEEWAY))
+            .ok()
+            .and_then(rules::canonical_text);
         Context {
             now,
+            latest,
             rules: RuleSet::ALL,
         }
     }
@@ -106,6 +114,11 @@ impl Context {
     /// Running only `rules` (e.g. [`Levels::enabled`]).
     pub fn with_rules(self, rules: RuleSet) -> Context {
         Context { rules, ..self }
+    }
+
+    /// The time of checking.
+    pub fn now(&self) -> Timestamp {
+        self.now
     }
 }
 

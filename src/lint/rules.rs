@@ -1,8 +1,8 @@
 //! The rules about one record.
 //!
 //! A record's fields are found in one pass over its keys, each compared only with the
-//! fields the rules read ([`FIELDS`]) that start with the same byte, instead of a B-tree
-//! lookup (a dozen string comparisons) per field and rule.
+//! (at most two) fields the rules read ([`FIELDS`]) of the same first letter and length,
+//! instead of a B-tree lookup (a dozen string comparisons) per field and rule.
 //! The rules then read those slots, and allocate only when they have something to say: a
 //! valid record costs no regex and no heap allocation. Values of the wrong JSON type are
 //! left to the schema.
@@ -19,8 +19,7 @@ type Object = Map<String, Value>;
 
 macro_rules! fields {
     ($($field:ident = $name:literal,)*) => {
-        /// The top-level fields the rules read, sorted (so those with the same first byte
-        /// are together).
+        /// The top-level fields the rules read, sorted.
         const FIELDS: &[&str] = &[$($name),*];
 
         /// A field of [`FIELDS`], by its index.
@@ -83,37 +82,52 @@ struct Record<'a> {
     slots: [Option<&'a Value>; FIELDS.len()],
 }
 
-/// For each first byte of a key, the range of [`FIELDS`] that start with it (FIELDS is
-/// sorted, so they are together).
-const BY_FIRST_BYTE: [(u8, u8); 128] = {
-    let mut table = [(0u8, 0u8); 128];
+/// Keys shorter than this, starting with a lowercase ASCII letter, can be one of [`FIELDS`].
+const MAX_LENGTH: usize = 32;
+
+/// For a first letter and a length, the (at most two) [`FIELDS`] that have them, as index
+/// + 1 (0: none). A key is then compared with those alone.
+const BY_LETTER_AND_LENGTH: [[u8; 2]; 26 * MAX_LENGTH] = {
+    let mut table = [[0u8; 2]; 26 * MAX_LENGTH];
     let mut i = 0;
     while i < FIELDS.len() {
-        let first = FIELDS[i].as_bytes()[0] as usize;
-        if table[first].1 == 0 {
-            table[first].0 = i as u8;
+        let name = FIELDS[i].as_bytes();
+        assert!(name[0].is_ascii_lowercase() && name.len() < MAX_LENGTH);
+        let slot = (name[0] - b'a') as usize * MAX_LENGTH + name.len();
+        if table[slot][0] == 0 {
+            table[slot][0] = i as u8 + 1;
+        } else {
+            assert!(
+                table[slot][1] == 0,
+                "three fields share a first letter and a length"
+            );
+            table[slot][1] = i as u8 + 1;
         }
-        table[first].1 = i as u8 + 1;
         i += 1;
     }
     table
 };
 
 impl<'a> Record<'a> {
-    /// The record's values of [`FIELDS`]: one pass over its keys, each compared (first
-    /// byte, then length, then bytes) with the few fields that start with the same byte.
+    /// The record's values of [`FIELDS`]: one pass over its keys, each compared with the
+    /// (at most two) fields of the same first letter and length.
     fn new(obj: &'a Object) -> Record<'a> {
         let mut slots = [None; FIELDS.len()];
         for (key, value) in obj {
-            let Some(&(lo, hi)) = key
-                .as_bytes()
-                .first()
-                .and_then(|&b| BY_FIRST_BYTE.get(usize::from(b)))
-            else {
+            let bytes = key.as_bytes();
+            // The length is known without reading the key's text.
+            if bytes.is_empty() || bytes.len() >= MAX_LENGTH {
                 continue;
-            };
-            for i in usize::from(lo)..usize::from(hi) {
-                if FIELDS[i].len() == key.len() && FIELDS[i] == key {
+            }
+            let letter = bytes[0].wrapping_sub(b'a');
+            if letter >= 26 {
+                continue;
+            }
+            for candidate in BY_LETTER_AND_LENGTH[usize::from(letter) * MAX_LENGTH + bytes.len()] {
+                let Some(i) = usize::from(candidate).checked_sub(1) else {
+                    break;
+                };
+                if FIELDS[i].as_bytes() == bytes {
                     slots[i] = Some(value);
                     break;
                 }
@@ -133,12 +147,6 @@ impl<'a> Record<'a> {
     /// The field's string when it has more than white space.
     fn text(&self, field: F) -> Option<&'a str> {
         self.str(field).filter(|s| !s.trim().is_empty())
-    }
-
-    /// The field's string and the instant it names, when it is an RFC 3339 timestamp.
-    fn timestamp(&self, field: F) -> Option<(&'a str, Timestamp)> {
-        let text = self.str(field)?;
-        Some((text, text.parse().ok()?))
     }
 }
 
@@ -188,12 +196,12 @@ pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
     }
     let (future, order) = (on(Rule::FutureDate), on(Rule::TimestampsOrder));
     if future || order {
-        let created = rec.timestamp(F::DateCreated);
-        let updated = rec.timestamp(F::LastUpdated);
+        let created = Stamp::of(&rec, F::DateCreated);
+        let updated = Stamp::of(&rec, F::LastUpdated);
         if future {
             future_date(
                 [(F::DateCreated, created), (F::LastUpdated, updated)],
-                ctx.now,
+                ctx,
                 &mut out,
             );
         }
@@ -210,11 +218,21 @@ pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
     out
 }
 
-/// The string at `key` of a (small) map, when it has more than white space.
-fn text<'a>(map: &'a Object, key: &str) -> Option<&'a str> {
-    map.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
+/// `s` split around the first `byte` (ASCII): a plain loop, which on the short strings of a
+/// payload beats the setup of a `str` pattern search.
+fn split_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == byte)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// `s` split around the last `byte` (ASCII).
+fn rsplit_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|b| b == byte)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+fn has_double_dot(s: &str) -> bool {
+    s.as_bytes().windows(2).any(|w| w == b"..")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -227,7 +245,7 @@ fn user_id_profile(rec: &Record, out: &mut Vec<Finding>) {
     ) else {
         return;
     };
-    let prefix = user_id.split_once('-').map_or(user_id, |(p, _)| p);
+    let prefix = split_byte(user_id, b'-').map_or(user_id, |(p, _)| p);
     let same = prefix.bytes().all(|b| b.is_ascii_digit())
         && (prefix == "0" || !prefix.starts_with('0'))
         && prefix.parse::<u64>() == Ok(profile_id);
@@ -251,14 +269,16 @@ enum Compare {
     Name,
 }
 
-/// The standard mappings and the contact field each one should agree with.
-const MAPPINGS: [(&str, F, Compare); 5] = [
-    ("Company Name", F::ContactCompanyName, Compare::Name),
-    ("Contact Name", F::ContactName, Compare::Name),
-    ("Contact Person", F::ContactName, Compare::Name),
-    ("Email", F::ContactEmailAddress, Compare::Email),
-    ("Phone Number", F::ContactPhoneNumber, Compare::Phone),
-];
+/// The contact field a standard mapping should agree with, and how they are compared.
+fn mapped_contact(label: &str) -> Option<(F, Compare)> {
+    Some(match label {
+        "Company Name" => (F::ContactCompanyName, Compare::Name),
+        "Contact Name" | "Contact Person" => (F::ContactName, Compare::Name),
+        "Email" => (F::ContactEmailAddress, Compare::Email),
+        "Phone Number" => (F::ContactPhoneNumber, Compare::Phone),
+        _ => return None,
+    })
+}
 
 fn mapping_mismatch(rec: &Record, out: &mut Vec<Finding>) {
     for map_field in [F::FieldMappings, F::MappedFields] {
@@ -266,8 +286,15 @@ fn mapping_mismatch(rec: &Record, out: &mut Vec<Finding>) {
         let Some(map) = rec.get(map_field).and_then(Value::as_object) else {
             continue;
         };
-        for (label, contact_field, compare) in MAPPINGS {
-            let (Some(mapped), Some(contact)) = (text(map, label), rec.text(contact_field)) else {
+        // One pass over the (small) map, in its key order.
+        for (label, mapped) in map {
+            let Some((contact_field, compare)) = mapped_contact(label) else {
+                continue;
+            };
+            let (Some(mapped), Some(contact)) = (
+                mapped.as_str().filter(|s| !s.trim().is_empty()),
+                rec.text(contact_field),
+            ) else {
                 continue;
             };
             let same = match compare {
@@ -506,14 +533,71 @@ fn email_syntax(rec: &Record, out: &mut Vec<Finding>) {
 /// brackets or quotes, and no leading, trailing or doubled dot; a domain of two or more
 /// labels of letters, digits and inner hyphens (any script), the last one not all digits.
 fn is_plausible_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
+    if s.is_ascii() {
+        is_plausible_ascii_email(s.as_bytes())
+    } else {
+        is_plausible_any_email(s)
+    }
+}
+
+/// [`is_plausible_email`] for ASCII text, in one pass.
+fn is_plausible_ascii_email(s: &[u8]) -> bool {
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    if local.is_empty() || local.len() > 64 || domain.is_empty() || domain.len() > 253 {
+        return false;
+    }
+    let mut previous = b'.'; // a leading dot counts as doubled
+    for &b in local {
+        let bad = !b.is_ascii_graphic()
+            || matches!(
+                b,
+                b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
+            )
+            || (b == b'.' && previous == b'.');
+        if bad {
+            return false;
+        }
+        previous = b;
+    }
+    if previous == b'.' {
+        return false;
+    }
+    let (mut dots, mut length, mut digits_only) = (0, 0, true);
+    previous = b'.';
+    for &b in domain {
+        if b == b'.' {
+            if length == 0 || previous == b'-' {
+                return false;
+            }
+            dots += 1;
+            (length, digits_only) = (0, true);
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && length > 0) {
+            length += 1;
+            digits_only &= b.is_ascii_digit();
+            if length > 63 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        previous = b;
+    }
+    dots > 0 && length > 0 && previous != b'-' && !digits_only
+}
+
+/// [`is_plausible_email`] for any text.
+fn is_plausible_any_email(s: &str) -> bool {
+    let Some((local, domain)) = split_byte(s, b'@') else {
         return false;
     };
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
-        && !local.contains("..")
+        && !has_double_dot(local)
         && local.bytes().all(|b| {
             b.is_ascii_graphic()
                 && !matches!(
@@ -528,7 +612,18 @@ fn is_plausible_email(s: &str) -> bool {
     }
     let mut labels = 0;
     let mut last = "";
-    for label in domain.split('.') {
+    let mut rest = Some(domain);
+    while let Some(part) = rest {
+        let label = match split_byte(part, b'.') {
+            Some((label, more)) => {
+                rest = Some(more);
+                label
+            }
+            None => {
+                rest = None;
+                part
+            }
+        };
         let ok = !label.is_empty()
             && label.len() <= 63
             && !label.starts_with('-')
@@ -591,27 +686,26 @@ fn is_http_url(s: &str) -> bool {
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(rest.len());
     let authority = &rest[..end];
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host_port = rsplit_byte(authority, b'@').map_or(authority, |(_, h)| h);
     let (host_ok, port) = if let Some(bracketed) = host_port.strip_prefix('[') {
-        let Some((ip, port)) = bracketed.split_once(']') else {
+        let Some((ip, port)) = split_byte(bracketed, b']') else {
             return false;
         };
         (ip.parse::<Ipv6Addr>().is_ok(), port)
     } else {
-        let (host, port) = match host_port.find(':') {
+        let (host, port) = match host_port.bytes().position(|b| b == b':') {
             Some(i) => host_port.split_at(i),
             None => (host_port, ""),
         };
-        let ok = !host.is_empty()
-            && !host.starts_with('.')
-            && !host.contains("..")
-            && host.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') || !b.is_ascii()
-            })
-            && (host.is_ascii()
-                || host
+        let ok = if host.is_ascii() {
+            is_ascii_host(host.as_bytes())
+        } else {
+            !host.starts_with('.')
+                && !has_double_dot(host)
+                && host
                     .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_')));
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        };
         (ok, port)
     };
     let port_ok = match port.strip_prefix(':') {
@@ -625,6 +719,22 @@ fn is_http_url(s: &str) -> bool {
         }
     };
     host_ok && port_ok
+}
+
+/// An ASCII host name of letters, digits, `-`, `_` and dots, not empty, not starting with a
+/// dot, with no two dots in a row: one pass.
+fn is_ascii_host(host: &[u8]) -> bool {
+    let mut previous = b'.'; // a leading dot counts as doubled
+    for &b in host {
+        let ok = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_')
+            || (b == b'.' && previous != b'.');
+        if !ok {
+            return false;
+        }
+        previous = b;
+    }
+    !host.is_empty()
 }
 
 fn private_ip(rec: &Record, out: &mut Vec<Finding>) {
@@ -696,17 +806,88 @@ fn non_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
     }
 }
 
-/// Leeway for clocks that are a little apart: a timestamp this far ahead is not reported.
-const FUTURE_LEEWAY_SECONDS: i64 = 300;
+/// Leeway for clocks that are a little apart, in seconds: a timestamp this far ahead of
+/// the time of checking is not reported.
+pub(super) const FUTURE_LEEWAY: i64 = 300;
 
-type Stamp<'a> = Option<(&'a str, Timestamp)>;
+/// `at` written as WhatConverts writes timestamps, `YYYY-MM-DDTHH:MM:SSZ` (years 0 to 9999).
+pub(super) fn canonical_text(at: Timestamp) -> Option<[u8; 20]> {
+    let text = Timestamp::from_second(at.as_second()).ok()?.to_string();
+    let bytes: [u8; 20] = text.as_bytes().try_into().ok()?;
+    is_canonical(&bytes).then_some(bytes)
+}
 
-fn future_date(stamps: [(F, Stamp); 2], now: Timestamp, out: &mut Vec<Finding>) {
+/// Whether `s` is `YYYY-MM-DDTHH:MM:SSZ`. Two such strings order as text as the times
+/// they name do (when they name real times: otherwise they do not parse, and no rule about
+/// them fires).
+fn is_canonical(s: &[u8]) -> bool {
+    let Ok(
+        &[
+            y1,
+            y2,
+            y3,
+            y4,
+            b'-',
+            m1,
+            m2,
+            b'-',
+            d1,
+            d2,
+            b'T',
+            h1,
+            h2,
+            b':',
+            i1,
+            i2,
+            b':',
+            s1,
+            s2,
+            b'Z',
+        ],
+    ) = <&[u8; 20]>::try_from(s)
+    else {
+        return false;
+    };
+    [y1, y2, y3, y4, m1, m2, d1, d2, h1, h2, i1, i2, s1, s2]
+        .iter()
+        .fold(true, |all, b| all & b.is_ascii_digit())
+}
+
+/// A `date_created` or `last_updated` value, and whether it is in the canonical form.
+#[derive(Clone, Copy)]
+struct Stamp<'a> {
+    text: &'a str,
+    canonical: bool,
+}
+
+impl<'a> Stamp<'a> {
+    fn of(rec: &Record<'a>, field: F) -> Option<Stamp<'a>> {
+        let text = rec.str(field)?;
+        Some(Stamp {
+            text,
+            canonical: is_canonical(text.as_bytes()),
+        })
+    }
+}
+
+fn parse_time(text: &str) -> Option<Timestamp> {
+    text.parse().ok()
+}
+
+fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut Vec<Finding>) {
     for (field, stamp) in stamps {
-        let Some((text, at)) = stamp else {
+        let Some(Stamp { text, canonical }) = stamp else {
             continue;
         };
-        if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY_SECONDS) {
+        // Not after the latest acceptable time, as text: no need to parse.
+        if canonical && ctx.latest.is_some_and(|l| text.as_bytes() <= &l[..]) {
+            continue;
+        }
+        let Some(at) = parse_time(text) else {
+            continue;
+        };
+        let now = ctx.now();
+        if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY) {
             let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
             out.push(Finding::new(
                 Rule::FutureDate,
@@ -723,8 +904,17 @@ fn future_date(stamps: [(F, Stamp); 2], now: Timestamp, out: &mut Vec<Finding>) 
 // ---------------------------------------------------------------------------------------
 // quirk
 
-fn timestamps_order(created: Stamp, updated: Stamp, out: &mut Vec<Finding>) {
-    let (Some((created_text, created)), Some((updated_text, updated))) = (created, updated) else {
+fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut Vec<Finding>) {
+    let (Some(created), Some(updated)) = (created, updated) else {
+        return;
+    };
+    // In order as text: no need to parse.
+    if created.canonical && updated.canonical && updated.text >= created.text {
+        return;
+    }
+    let (created_text, updated_text) = (created.text, updated.text);
+    let (Some(created), Some(updated)) = (parse_time(created_text), parse_time(updated_text))
+    else {
         return;
     };
     if updated < created {
@@ -791,25 +981,37 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_found_by_first_byte() {
+    fn fields_are_found_by_first_letter_and_length() {
         assert!(FIELDS.windows(2).all(|w| w[0] < w[1]), "{FIELDS:?}");
-        assert!(FIELDS.iter().all(|f| f.is_ascii()));
         for (i, name) in FIELDS.iter().enumerate() {
-            let (lo, hi) = BY_FIRST_BYTE[usize::from(name.as_bytes()[0])];
-            assert!((usize::from(lo)..usize::from(hi)).contains(&i), "{name}");
+            let slot = usize::from(name.as_bytes()[0] - b'a') * MAX_LENGTH + name.len();
+            assert!(
+                BY_LETTER_AND_LENGTH[slot].contains(&(i as u8 + 1)),
+                "{name}"
+            );
         }
+        let filled = BY_LETTER_AND_LENGTH
+            .iter()
+            .flatten()
+            .filter(|&&c| c != 0)
+            .count();
+        assert_eq!(filled, FIELDS.len());
         assert_eq!(F::CallDuration.name(), "call_duration");
         assert_eq!(F::Voicemail.name(), "voicemail");
         assert_eq!(F::LeadState.pointer(), "/lead_state");
         let map = json!({
             "zip": 1, "ip_address": 2, "Zeta": 3, "call_status": 4, "": 5, "é": 6,
             "call_statu": 7, "call_statuss": 8, "voicemail": 9, "ip_addresS": 10,
+            "caller_number": 11, "call_duration": 12, "{": 13, "x".repeat(40): 14,
         });
         let rec = Record::new(map.as_object().unwrap());
         assert_eq!(rec.get(F::IpAddress), Some(&json!(2)));
         assert_eq!(rec.get(F::CallStatus), Some(&json!(4)));
         assert_eq!(rec.get(F::Voicemail), Some(&json!(9)));
-        assert_eq!(rec.slots.iter().flatten().count(), 3);
+        // Two fields of the same first letter and length.
+        assert_eq!(rec.get(F::CallerNumber), Some(&json!(11)));
+        assert_eq!(rec.get(F::CallDuration), Some(&json!(12)));
+        assert_eq!(rec.slots.iter().flatten().count(), 5);
     }
 
     #[test]
@@ -904,6 +1106,15 @@ mod tests {
                 r#"/mapped_fields/Contact Name: "J. Helms" disagrees with contact_name "Jeremy  Helms""#
             ]
         );
+    }
+
+    #[test]
+    fn byte_splits() {
+        assert_eq!(split_byte("a-b-c", b'-'), Some(("a", "b-c")));
+        assert_eq!(rsplit_byte("a@b@c", b'@'), Some(("a@b", "c")));
+        assert_eq!(split_byte("é-", b'-'), Some(("é", "")));
+        assert_eq!(split_byte("abc", b'-'), None);
+        assert!(has_double_dot("a..b") && !has_double_dot("a.b.c") && !has_double_dot("."));
     }
 
     #[test]
@@ -1086,6 +1297,45 @@ mod tests {
     }
 
     #[test]
+    fn email_paths_agree() {
+        // The one-pass ASCII check says what the general one says.
+        let cases = [
+            "a@b.co",
+            "a.b@c.d.e",
+            "a..b@c.de",
+            ".a@b.co",
+            "a.@b.co",
+            "a@b",
+            "a@.b.co",
+            "a@b..co",
+            "a@-b.co",
+            "a@b-.co",
+            "a@b.c-o",
+            "a@b.123",
+            "a@1.b2",
+            "@b.co",
+            "a@",
+            "a b@c.de",
+            "a<b@c.de",
+            "a@b@c.de",
+            "a\"b@c.de",
+            "a@b_c.de",
+            "a@b.co.",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm@b.co",
+        ];
+        for case in cases {
+            assert_eq!(
+                is_plausible_ascii_email(case.as_bytes()),
+                is_plausible_any_email(case),
+                "{case}"
+            );
+        }
+        assert!(is_plausible_email("a@b.co") && !is_plausible_email("a@b..co"));
+        assert!(is_ascii_host(b"a-b.c_d") && !is_ascii_host(b"") && !is_ascii_host(b".a"));
+        assert!(!is_ascii_host(b"a..b") && !is_ascii_host(b"a b") && is_ascii_host(b"a."));
+    }
+
+    #[test]
     fn url_syntax() {
         let r = Rule::UrlSyntax;
         for good in [
@@ -1194,8 +1444,57 @@ mod tests {
         );
         // The time of checking shows to the second.
         let ctx = Context::at("2026-03-01T12:00:00.75Z".parse().unwrap());
+        assert_eq!(ctx.now().to_string(), "2026-03-01T12:00:00.75Z");
         let found = check(&json!({"last_updated": "2030-01-01T00:00:00Z"}), &ctx);
         assert!(found[0].message.contains("(2026-03-01T12:00:00Z)"));
+    }
+
+    #[test]
+    fn timestamps_compare_as_text_only_in_the_canonical_form() {
+        assert!(is_canonical(b"2016-02-01T14:09:01Z"));
+        for not in [
+            "2016-02-01T14:09:01+00:00",
+            "2016-02-01T14:09:01.5Z",
+            "2016-02-01 14:09:01Z",
+            "2016-2-01T14:09:01Z",
+            "",
+        ] {
+            assert!(!is_canonical(not.as_bytes()), "{not}");
+        }
+        let at = |s: &str| {
+            canonical_text(s.parse().unwrap()).map(|b| String::from_utf8(b.to_vec()).unwrap())
+        };
+        assert_eq!(
+            at("2026-03-01T12:00:00.9Z").as_deref(),
+            Some("2026-03-01T12:00:00Z")
+        );
+        assert_eq!(
+            at("9999-12-30T00:00:00Z").as_deref(),
+            Some("9999-12-30T00:00:00Z")
+        );
+        assert_eq!(at("-000001-01-01T00:00:00Z"), None);
+        // Offsets and fractions are parsed, not compared as text.
+        let r = Rule::FutureDate;
+        assert_eq!(
+            run(r, json!({"last_updated": "2026-03-01T13:05:01+01:00"})).len(),
+            1
+        );
+        none(r, json!({"last_updated": "2026-03-01T13:05:00+01:00"}));
+        assert_eq!(
+            run(r, json!({"last_updated": "2026-03-01T12:05:01.5Z"})).len(),
+            1
+        );
+        // Whole seconds are compared.
+        none(r, json!({"last_updated": "2026-03-01T12:05:00.5Z"}));
+        // An impossible time of the canonical shape never fires.
+        none(r, json!({"last_updated": "2026-13-01T12:05:00Z"}));
+        none(
+            Rule::TimestampsOrder,
+            json!({"date_created": "2016-02-31T00:00:00Z", "last_updated": "2016-01-01T00:00:00Z"}),
+        );
+        // Past the year 9999, the time of checking has no canonical text: everything parses.
+        let late = Context::at(jiff::Timestamp::MAX).with_rules([r].into_iter().collect());
+        assert!(check(&json!({"date_created": "9999-01-01T00:00:00Z"}), &late).is_empty());
     }
 
     #[test]
