@@ -95,7 +95,7 @@ impl fmt::Display for UnknownName {
             f,
             "{} {}: no rule or group has this name",
             self.flag.action.flag(),
-            serde_json::Value::from(self.flag.name.as_str())
+            super::quote(&self.flag.name)
         )?;
         match self.suggestion {
             Some(s) => write!(f, "; did you mean \"{s}\"?"),

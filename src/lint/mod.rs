@@ -122,15 +122,27 @@ impl Context {
     }
 }
 
-/// `s` as a JSON string (control characters escaped as serde_json escapes them), cut
-/// after 60 characters with `…` after the closing quote, so a huge value does not flood a
-/// message. Written straight into the message being formatted: no allocation of its own.
+/// `s` as a JSON string, cut after 60 characters with `…` after the closing quote, so a
+/// huge value does not flood a message. Besides what JSON must escape, every control
+/// character (DEL and C1 included), the line and paragraph separators and the bidirectional
+/// controls are escaped as `\uXXXX`, so a value cannot move a terminal's cursor, colour it
+/// or reorder the text around it. Written straight into the message being formatted: no
+/// allocation of its own.
 pub(crate) fn quote(s: &str) -> Quoted<'_> {
     Quoted(s)
 }
 
 /// See [`quote`].
 pub(crate) struct Quoted<'a>(&'a str);
+
+/// Characters shown as `\uXXXX` although JSON allows them raw.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
 
 impl std::fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -148,28 +160,25 @@ impl std::fmt::Display for Quoted<'_> {
         };
         f.write_char('"')?;
         let mut start = 0;
-        for (i, byte) in text.bytes().enumerate() {
-            let escape = match byte {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0x08 => "\\b",
-                0x0c => "\\f",
-                0x00..=0x1f => "",
+        for (i, c) in text.char_indices() {
+            let escape = match c {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\u{8}' => "\\b",
+                '\u{c}' => "\\f",
+                c if invisible(c) => "",
                 _ => continue,
             };
             f.write_str(&text[start..i])?;
             if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                f.write_str("\\u00")?;
-                f.write_char(char::from(HEX[usize::from(byte >> 4)]))?;
-                f.write_char(char::from(HEX[usize::from(byte & 0xf)]))?;
+                write!(f, "\\u{:04x}", u32::from(c))?;
             } else {
                 f.write_str(escape)?;
             }
-            start = i + 1;
+            start = i + c.len_utf8();
         }
         f.write_str(&text[start..])?;
         f.write_char('"')?;
@@ -191,15 +200,18 @@ mod tests {
         assert_eq!(q("a\nb\u{1b}"), r#""a\nb\u001b""#);
         assert_eq!(q(&"x".repeat(60)), format!("\"{}\"", "x".repeat(60)));
         assert_eq!(q(&"é".repeat(61)), format!("\"{}\"…", "é".repeat(59)));
-        // The same escapes as serde_json, for every ASCII byte and a few others.
-        let all: String = (0u8..128)
-            .map(char::from)
-            .chain("é€😀\u{2028}".chars())
-            .collect();
-        for chunk in all.as_bytes().chunks(16) {
-            let s = std::str::from_utf8(chunk).unwrap();
-            assert_eq!(q(s), serde_json::Value::from(s).to_string());
+        // The same escapes as serde_json for every ASCII character but DEL, and for other
+        // text; the result is JSON that means the same text.
+        for c in (0u8..127).map(char::from).chain("é€😀".chars()) {
+            let s = format!("a{c}b");
+            assert_eq!(q(&s), serde_json::Value::from(s.as_str()).to_string());
         }
+        let hidden = "a\u{7f}b\u{85}c\u{9b}d\u{2028}e\u{202e}f\u{2066}g\u{200f}h";
+        assert_eq!(
+            q(hidden),
+            r#""a\u007fb\u0085c\u009bd\u2028e\u202ef\u2066g\u200fh""#
+        );
+        assert_eq!(serde_json::from_str::<String>(&q(hidden)).unwrap(), hidden);
     }
 
     #[test]

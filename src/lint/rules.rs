@@ -1552,6 +1552,62 @@ mod tests {
     }
 
     #[test]
+    fn hostile_values_never_panic_and_messages_escape_controls() {
+        let long = "9".repeat(100_000);
+        let pool: Vec<Value> = vec![
+            json!(""),
+            json!(" "),
+            json!("\u{0}\n\u{1b}[31m\u{7f}"),
+            json!("é"),
+            json!("@"),
+            json!("https://"),
+            json!("[::1]"),
+            json!("http://[::1"),
+            json!("-"),
+            json!("+"),
+            json!(":"),
+            json!("1:2:3"),
+            json!("9999-99-99T99:99:99Z"),
+            json!("0000-01-01T00:00:00Z"),
+            json!(long.clone()),
+            json!(format!("{long}@{long}.com")),
+            json!(format!("https://{long}")),
+            json!(format!("{long} seconds")),
+            json!(u64::MAX),
+            json!(-1),
+            json!(1e308),
+            json!(null),
+            json!(true),
+            json!([]),
+            json!({"Email": "x", "Phone Number": "1", "Company Name": ""}),
+        ];
+        let ctx = Context::at(NOW.parse().unwrap());
+        let mut state: u64 = 7;
+        for round in 0..400 {
+            let mut record = Map::new();
+            for (i, name) in FIELDS.iter().enumerate() {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if (state >> 40) % 3 != 0 || round % 50 == 0 {
+                    let pick = ((state >> 20) as usize + i) % pool.len();
+                    record.insert((*name).to_string(), pool[pick].clone());
+                }
+            }
+            record.insert("spam".into(), json!(round % 2 == 0));
+            for f in check(&Value::Object(record), &ctx) {
+                assert!(
+                    !f.message.chars().any(|c| c.is_control()),
+                    "{}: {}",
+                    f.rule,
+                    f.message
+                );
+                assert!(f.message.chars().count() < 400, "{}", f.rule);
+            }
+        }
+    }
+
+    #[test]
     fn only_chosen_rules_run_and_non_objects_have_no_findings() {
         let value = json!({"phone_number": "1", "email_address": "x", "notes": ""});
         let ctx = Context::at(NOW.parse().unwrap());
