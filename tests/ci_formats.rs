@@ -710,12 +710,12 @@ fn pre_commit_hook_runs_validate_on_what_leadcheck_reads() {
         .code(0);
 }
 
-// ---- The README's CI snippets ----
+// ---- The CI snippets of docs/ci.md ----
 
 /// The `leadcheck validate …` commands of the README's YAML snippets (GitHub Actions,
 /// GitLab CI), each with the file its stdout is redirected to, if any.
 fn readme_snippet_commands() -> Vec<(Vec<String>, Option<String>)> {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("docs/ci.md")).unwrap();
     let mut commands = Vec::new();
     let mut in_yaml = false;
     for line in readme.lines() {
@@ -784,7 +784,7 @@ fn readme_ci_snippets_run_as_written() {
 
 #[test]
 fn readme_pre_commit_snippets_match_the_hook() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("docs/ci.md")).unwrap();
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
     assert!(readme.contains("      - id: leadcheck\n"));
     assert!(hooks.contains("- id: leadcheck\n"));
@@ -793,8 +793,8 @@ fn readme_pre_commit_snippets_match_the_hook() {
     let local = &local[..local.find("```").unwrap()];
     assert_eq!(hook_field(local, "files:"), hook_field(&hooks, "files:"));
     // The section documents narrowing the hook with files: and exclude:.
-    let section = &readme[readme.find("### pre-commit").unwrap()..];
-    let section = &section[..section.find("\n### ").unwrap()];
+    let section = &readme[readme.find("## pre-commit").unwrap()..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
     assert!(section.contains("narrow the hook to your fixtures with `files:`"));
     let remote = &section[section.find("- repo: https://").unwrap()..];
     assert!(
