@@ -696,7 +696,10 @@ fn parse_line<W: Work>(
     work: &W,
     lists: bool,
 ) -> Option<Vec<W::Output>> {
-    let value = serde_json::from_slice(&line[lead..]).ok()?;
+    // UTF-8 checked once for the whole line, in bulk, rather than string by string as
+    // `from_slice` does (a tenth of the run's time on payloads of many short strings);
+    // a line that is not UTF-8 goes to the sequential reader, which says where.
+    let value = serde_json::from_str(std::str::from_utf8(&line[lead..]).ok()?).ok()?;
     let text = trim_end(&line[lead..]).to_vec();
     // The leading blanks are single-byte characters.
     let mut start = line_start;
