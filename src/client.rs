@@ -189,7 +189,16 @@ impl Default for Client {
 
 impl Client {
     pub fn new() -> Client {
+        Client::with_connections(3)
+    }
+
+    /// A client that keeps up to `connections` idle connections to one host, for that many
+    /// requests in flight at once (`send --concurrency`): fewer, and each request beyond
+    /// them would open a new connection.
+    pub fn with_connections(connections: usize) -> Client {
         let config = ureq::Agent::config_builder()
+            .max_idle_connections(connections.max(10))
+            .max_idle_connections_per_host(connections.max(1))
             // Every status is an answer to report, not an error.
             .http_status_as_error(false)
             // A 3xx is reported as it is: the body is never sent anywhere else.
