@@ -9,10 +9,10 @@
 //! keeping key order and the numbers not edited as written; the result goes as compact JSON.
 //!
 //! [`Sender`] posts deliveries through [`crate::client`] (no redirects followed) on as many
-//! threads as deliveries may be in flight. Records of the same lead go one after another,
-//! in the order they were given (a lead's `new` before its `update`), whatever the
-//! concurrency; other leads go past a lead that waits. A rate caps how often a delivery
-//! starts. What happens is handed back, on the caller's thread, to a callback: each
+//! threads as deliveries may be in flight. One at a time (the default), they go in the order
+//! given. With more, records of the same lead still go one after another, in the order given
+//! (a lead's `new` before its `update`), while other leads go past a lead that waits. A rate
+//! caps how often a delivery starts. What happens is handed back, on the caller's thread, to a callback: each
 //! delivery's answer, and a notice when the endpoint stops answering (once per change, not
 //! once per delivery) and when it answers again.
 
@@ -436,7 +436,10 @@ impl Sender {
         while let Ok(sent) = self.results.try_recv() {
             self.handle(sent, on)?;
         }
-        match delivery.lead.clone() {
+        // One at a time, input order is kept as it is; with more, a lead waits for its
+        // previous delivery while others go past it.
+        let lead = delivery.lead.clone().filter(|_| self.concurrency > 1);
+        match lead {
             Some(lead) => match self.busy.get_mut(&lead) {
                 Some(behind) => {
                     behind.push_back(delivery);
@@ -457,16 +460,22 @@ impl Sender {
         Ok(())
     }
 
-    /// Sends everything queued, waits for every answer, stops the threads, and returns
-    /// the summary.
-    pub fn finish<E>(mut self, on: &mut dyn FnMut(Event) -> Result<(), E>) -> Result<Summary, E> {
+    /// Sends everything queued and waits for every answer (when the input pauses: its
+    /// answers are shown before more comes).
+    pub fn drain<E>(&mut self, on: &mut dyn FnMut(Event) -> Result<(), E>) -> Result<(), E> {
         loop {
             self.pump(on)?;
             if self.in_flight == 0 && self.ready.is_empty() {
-                break;
+                return Ok(());
             }
             self.wait_one(on)?;
         }
+    }
+
+    /// Sends everything queued, waits for every answer, stops the threads, and returns
+    /// the summary.
+    pub fn finish<E>(mut self, on: &mut dyn FnMut(Event) -> Result<(), E>) -> Result<Summary, E> {
+        self.drain(on)?;
         self.jobs = None;
         for thread in self.threads.drain(..) {
             let _ = thread.join();
@@ -550,7 +559,7 @@ impl Sender {
         on: &mut dyn FnMut(Event) -> Result<(), E>,
     ) -> Result<(), E> {
         self.in_flight -= 1;
-        if let Some(lead) = &sent.delivery.lead {
+        if let Some(lead) = sent.delivery.lead.as_ref().filter(|_| self.concurrency > 1) {
             match self.busy.get_mut(lead).and_then(VecDeque::pop_front) {
                 Some(next) => {
                     self.waiting -= 1;
