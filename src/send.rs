@@ -382,7 +382,7 @@ impl Sender {
                 .map(|(_, v)| v.clone())
         };
         let shared = Arc::new(Shared {
-            client: Client::with_connections(concurrency),
+            client: Client::with_pool(concurrency, options.timeout),
             content_type: named("content-type"),
             encoding_given: named("content-encoding").is_some(),
             headers: options.headers.clone(),
