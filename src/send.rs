@@ -17,11 +17,11 @@
 //! once per delivery) and when it answers again.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender as ChannelSender, unbounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
 use serde_json::Value;
 
 use crate::client::{self, Client, Response, Target};
@@ -338,7 +338,6 @@ impl Summary {
 
 /// What the sending threads share.
 struct Shared {
-    client: Client,
     target: Target,
     headers: Vec<(String, String)>,
     /// A `Content-Type` given in the options' headers, replacing each delivery's.
@@ -348,10 +347,52 @@ struct Shared {
     timeout: Duration,
 }
 
+/// One sending thread's mailbox: the delivery it is to make next.
+///
+/// A thread waits for its next delivery parked on a condition variable. (On a channel shared
+/// by all of them, each thread spins and yields a while before it sleeps: with fifty threads
+/// on two cores, that alone took a tenth of the CPU time.)
+struct Mailbox {
+    slot: Mutex<Slot>,
+    ready: Condvar,
+}
+
+enum Slot {
+    Empty,
+    Job(Delivery),
+    Closed,
+}
+
+impl Mailbox {
+    fn put(&self, slot: Slot) {
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = slot;
+        self.ready.notify_one();
+    }
+
+    /// The next delivery; `None` once closed.
+    fn take(&self) -> Option<Delivery> {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            match std::mem::replace(&mut *slot, Slot::Empty) {
+                Slot::Job(delivery) => return Some(delivery),
+                Slot::Closed => {
+                    *slot = Slot::Closed;
+                    return None;
+                }
+                Slot::Empty => {
+                    slot = self.ready.wait(slot).unwrap_or_else(|p| p.into_inner());
+                }
+            }
+        }
+    }
+}
+
 /// Sends deliveries: see the module's documentation.
 pub struct Sender {
-    jobs: Option<ChannelSender<Delivery>>,
-    results: Receiver<Sent>,
+    mailboxes: Vec<Arc<Mailbox>>,
+    /// The threads without a delivery, by their mailbox.
+    idle: Vec<usize>,
+    results: Receiver<(usize, Sent)>,
     threads: Vec<JoinHandle<()>>,
     concurrency: usize,
     interval: Option<Duration>,
@@ -382,34 +423,47 @@ impl Sender {
                 .map(|(_, v)| v.clone())
         };
         let shared = Arc::new(Shared {
-            client: Client::with_pool(concurrency, options.timeout),
             content_type: named("content-type"),
             encoding_given: named("content-encoding").is_some(),
             headers: options.headers.clone(),
             target,
             timeout: options.timeout,
         });
-        let (job_tx, job_rx) = unbounded::<Delivery>();
-        let (result_tx, result_rx) = unbounded::<Sent>();
+        let (result_tx, result_rx) = unbounded::<(usize, Sent)>();
         let mut threads = Vec::with_capacity(concurrency);
+        let mut mailboxes = Vec::with_capacity(concurrency);
         for i in 0..concurrency {
             let shared = Arc::clone(&shared);
-            let jobs = job_rx.clone();
+            let mailbox = Arc::new(Mailbox {
+                slot: Mutex::new(Slot::Empty),
+                ready: Condvar::new(),
+            });
+            mailboxes.push(Arc::clone(&mailbox));
             let results = result_tx.clone();
-            let thread = std::thread::Builder::new()
+            let spawned = std::thread::Builder::new()
                 .name(format!("leadcheck-send-{i}"))
                 .spawn(move || {
-                    for delivery in jobs {
-                        let sent = deliver(&shared, delivery);
-                        if results.send(sent).is_err() {
+                    // A client (and a connection) per thread: no pool shared by all of them
+                    // to lock and search on every request.
+                    let client = Client::with_pool(1, shared.timeout);
+                    while let Some(delivery) = mailbox.take() {
+                        let sent = deliver(&client, &shared, delivery);
+                        if results.send((i, sent)).is_err() {
                             return;
                         }
                     }
-                })?;
-            threads.push(thread);
+                });
+            match spawned {
+                Ok(thread) => threads.push(thread),
+                Err(e) => {
+                    mailboxes.iter().for_each(|m| m.put(Slot::Closed));
+                    return Err(e);
+                }
+            }
         }
         Ok(Sender {
-            jobs: Some(job_tx),
+            idle: (0..concurrency).rev().collect(),
+            mailboxes,
             results: result_rx,
             threads,
             concurrency,
@@ -476,7 +530,7 @@ impl Sender {
     /// the summary.
     pub fn finish<E>(mut self, on: &mut dyn FnMut(Event) -> Result<(), E>) -> Result<Summary, E> {
         self.drain(on)?;
-        self.jobs = None;
+        self.close();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -507,9 +561,9 @@ impl Sender {
                 self.next_start = Some(now + interval);
             }
             self.in_flight += 1;
-            if let Some(jobs) = &self.jobs {
-                // The threads outlive the sender's handle on them: sending cannot fail.
-                let _ = jobs.send(delivery);
+            // Fewer than `concurrency` in flight: a thread is idle.
+            if let Some(i) = self.idle.pop() {
+                self.mailboxes[i].put(Slot::Job(delivery));
             }
         }
         Ok(())
@@ -555,10 +609,11 @@ impl Sender {
     /// the callback told.
     fn handle<E>(
         &mut self,
-        sent: Sent,
+        (thread, sent): (usize, Sent),
         on: &mut dyn FnMut(Event) -> Result<(), E>,
     ) -> Result<(), E> {
         self.in_flight -= 1;
+        self.idle.push(thread);
         if let Some(lead) = sent.delivery.lead.as_ref().filter(|_| self.concurrency > 1) {
             match self.busy.get_mut(lead).and_then(VecDeque::pop_front) {
                 Some(next) => {
@@ -589,8 +644,25 @@ impl Sender {
     }
 }
 
+impl Sender {
+    /// Tells the threads to stop once their delivery is made.
+    fn close(&mut self) {
+        for mailbox in &self.mailboxes {
+            mailbox.put(Slot::Closed);
+        }
+    }
+}
+
+impl Drop for Sender {
+    /// A sender dropped before `finish` (its caller stopped): the threads stop after the
+    /// deliveries in flight, and are not waited for.
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
 /// Makes one delivery.
-fn deliver(shared: &Shared, delivery: Delivery) -> Sent {
+fn deliver(client: &Client, shared: &Shared, delivery: Delivery) -> Sent {
     let started = Instant::now();
     let body = &delivery.body;
     let content_type = shared
@@ -606,7 +678,7 @@ fn deliver(shared: &Shared, delivery: Delivery) -> Sent {
         }
         _ => &shared.headers[..],
     };
-    let result = shared.client.post(
+    let result = client.post(
         &shared.target,
         &body.bytes,
         content_type,

@@ -67,7 +67,6 @@ pub fn run(args: &SendArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     let edits = &args.set[..];
     let scan_options = super::scan_options(&args.input, args.input.jobs);
     if !edits.is_empty()
-        && !args.dry_run
         && inputs.iter().all(|i| i.size.is_some())
         && let Some((origin, error)) = first_bad_edit(&samples, &inputs, &scan_options, edits)?
     {
