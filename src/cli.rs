@@ -74,8 +74,8 @@ pub enum Command {
 
     /// Print a bundled sample payload: by default the official Chat (In Progress) example.
     ///
-    /// `leadcheck sample | curl -H 'Content-Type: application/json' -d @- URL` sends it to
-    /// your own endpoint.
+    /// `leadcheck send URL --sample NAME` sends it to your own endpoint (`--sample all`:
+    /// every one).
     Sample(SampleArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
     ///
