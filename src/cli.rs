@@ -88,8 +88,8 @@ pub enum Command {
 
     /// Print a bundled sample payload: by default the official Chat (In Progress) example.
     ///
-    /// `leadcheck sample | curl -H 'Content-Type: application/json' -d @- URL` sends it to
-    /// your own endpoint.
+    /// `leadcheck send URL --sample NAME` sends it to your own endpoint (`--sample all`:
+    /// every one).
     Sample(SampleArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) to stdout.
     ///
@@ -131,6 +131,109 @@ pub enum Command {
     /// counts. Exit status: 0 when stopped, 2 when it cannot start (address in use, the
     /// capture locked by another listen or not a capture).
     Listen(ListenArgs),
+
+    /// Replay payloads and captures to your own endpoint, exactly as they arrived, and show
+    /// each answer.
+    ///
+    /// Each record of the inputs (and each --sample) is POSTed to URL: a record that was
+    /// the whole body of a captured request (raw HTTP, HAR, a form line) with that body's
+    /// exact bytes, Content-Type and Content-Encoding; any other record (a payload file, an
+    /// NDJSON line, each lead of an API list response) with its own JSON text as
+    /// application/json. One line per delivery: where the record is, lead type, lead_id,
+    /// trigger, status and time, and the start of the answer when it is not a 2xx; the
+    /// summary on stderr. Records of one lead go one after another, in input order, also
+    /// with --concurrency. No redirect is followed. Exit status: 0 when every delivery got a
+    /// 2xx, 1 when one did not (or a record is unreadable, and not sent), 2 when leadcheck
+    /// could not do its job (usage, an input that cannot be read, a bad URL or --set).
+    Send(SendArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SendArgs {
+    /// Where to POST each record, such as http://127.0.0.1:3000/hooks/whatconverts
+    /// (https:// needs leadcheck built with the `tls` feature).
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Send a bundled sample (see `leadcheck sample --list`), or `all` of them; repeatable.
+    /// Samples go first, then the inputs; with samples and no INPUT, stdin is not read.
+    #[arg(long, value_name = "NAME")]
+    pub sample: Vec<String>,
+
+    /// Change a value before sending: a JSON Pointer and a JSON value, such as
+    /// /quote_value=1250.5 or '/contact_name="Jane Doe"'. A field that does not exist is
+    /// added; a parent that does not exist is an error. The record then goes as compact
+    /// JSON, keys in their order, numbers as written. Repeatable.
+    #[arg(long = "set", value_name = "POINTER=JSON", value_parser = parse_edit)]
+    pub set: Vec<leadcheck::tree::Edit>,
+
+    /// A header to send with every delivery, as 'Name: value'; repeatable. A Content-Type
+    /// given here replaces each record's own.
+    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// Deliveries in flight at once. Records of the same lead_id still go one after
+    /// another, in input order.
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+
+    /// Start at most this many deliveries per second: 50/s, 600/min.
+    #[arg(long, value_name = "N/s", value_parser = leadcheck::send::Rate::parse)]
+    pub rate: Option<leadcheck::send::Rate>,
+
+    /// Time for each delivery's answer, such as 10s or 500ms.
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: std::time::Duration,
+
+    /// Output format: a line per delivery, or a JSON object per delivery.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "FORMAT")]
+    pub format: OutputFormat,
+
+    /// Show what would be sent (with --format json, the bodies too), and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--set POINTER=JSON`.
+fn parse_edit(text: &str) -> Result<leadcheck::tree::Edit, String> {
+    leadcheck::tree::Edit::parse(text).map_err(|e| match e {
+        leadcheck::tree::EditError::Syntax { message, .. } => message,
+        other => other.to_string(),
+    })
+}
+
+/// `--header 'Name: value'`.
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(format!("{text:?}: expected 'Name: value'"));
+    };
+    let name = name.trim();
+    let tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(tchar) {
+        return Err(format!("{name:?} is not a header name"));
+    }
+    let value = value.trim();
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!("the value of {name} has a control character"));
+    }
+    if leadcheck::client::is_hop_by_hop(name) {
+        return Err(format!(
+            "{name} is set by the connection itself, not per delivery"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// `--timeout`: `10s`, `500ms`, `1m` (more than zero).
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("the timeout must be more than zero".into()),
+        Err(e) => Err(format!("{text:?}: {e} (such as 10s or 500ms)")),
+    }
 }
 
 /// When `listen` syncs the capture to disk before answering.
@@ -620,5 +723,23 @@ mod tests {
         assert!(parse_size("lots").is_err());
         assert_eq!(parse_host("localhost"), Ok([127, 0, 0, 1].into()));
         assert!(parse_host("example.com").is_err());
+    }
+
+    #[test]
+    fn headers_and_timeouts_parse() {
+        assert_eq!(
+            parse_header("X-Token:  abc "),
+            Ok(("X-Token".into(), "abc".into()))
+        );
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header("Bad Name: x").is_err());
+        assert!(parse_header("Host: example.com").is_err());
+        assert!(parse_header("X-A: a\rb").is_err());
+        assert_eq!(
+            parse_timeout("500ms"),
+            Ok(std::time::Duration::from_millis(500))
+        );
+        assert!(parse_timeout("0s").is_err());
+        assert!(parse_timeout("soon").is_err());
     }
 }

@@ -2,9 +2,9 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | all good: every record valid (`diff`: no difference; `history`: shown; `fmt`: every record printed) |
-//! | 1 | a payload is invalid or unreadable (`diff`: the inputs differ; `history`: `--lead` matched nothing) |
-//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled |
+//! | 0 | all good: every record valid (`diff`: no difference; `history`: shown; `fmt`: every record printed; `listen`: stopped; `send`: every delivery answered 2xx) |
+//! | 1 | a payload is invalid or unreadable (`diff`: the inputs differ; `history`: `--lead` matched nothing; `send`: a delivery answered otherwise, timed out or refused, or a record unreadable and not sent) |
+//! | 2 | leadcheck could not do its job: a usage error, an input that cannot be opened or read, a schema that cannot be compiled (`listen`: cannot start; `send`: a bad URL, https without the `tls` feature, a `--set` that cannot be made) |
 //!
 //! A closed output pipe (`leadcheck … | head`) ends the run quietly with 0.
 
@@ -47,6 +47,17 @@ impl Outcome {
             Outcome::Ok
         }
     }
+
+    /// What a run of `send` calls for: an input that could not be read is 2; a delivery
+    /// that got no 2xx, or an unreadable record (not sent), 1.
+    pub fn of_deliveries(tally: &Tally, every_2xx: bool) -> Outcome {
+        let delivered = if every_2xx {
+            Outcome::Ok
+        } else {
+            Outcome::Found
+        };
+        Outcome::of(tally).worst(delivered)
+    }
 }
 
 impl From<Outcome> for ExitCode {
@@ -82,6 +93,20 @@ mod tests {
         assert_eq!(Outcome::of(&t), Outcome::Found);
         t.failed_inputs = 1;
         assert_eq!(Outcome::of(&t), Outcome::Error);
+        // send
+        let t = Tally::default();
+        assert_eq!(Outcome::of_deliveries(&t, true), Outcome::Ok);
+        assert_eq!(Outcome::of_deliveries(&t, false), Outcome::Found);
+        let unreadable = Tally {
+            unreadable: 1,
+            ..Tally::default()
+        };
+        assert_eq!(Outcome::of_deliveries(&unreadable, true), Outcome::Found);
+        let failed = Tally {
+            failed_inputs: 1,
+            ..Tally::default()
+        };
+        assert_eq!(Outcome::of_deliveries(&failed, false), Outcome::Error);
     }
 
     #[test]

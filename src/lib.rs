@@ -24,7 +24,8 @@
 //! - [`diff`]: structural changes between two values; [`leads`]: records grouped by lead;
 //! - [`lint`]: the rules a schema cannot say, their levels, `leadcheck.toml`;
 //! - [`listen`]: a webhook receiver that stores every delivery in a capture, checks it and
-//!   forwards it; [`client`]: the small HTTP client it forwards with.
+//!   forwards it; [`send`]: records replayed to an endpoint, exactly as they arrived, a
+//!   lead's deliveries in order; [`client`]: the small HTTP client both post with.
 //!
 //! The library on its own: a record read, checked, and its violation pinpointed.
 //!
@@ -60,6 +61,7 @@ pub mod record;
 pub mod redact;
 pub mod scan;
 pub mod schema;
+pub mod send;
 pub mod stats;
 pub mod suggest;
 pub mod time;

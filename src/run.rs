@@ -76,6 +76,7 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
         Command::Diff(args) => commands::diff::run(&args, s),
         Command::History(args) => commands::history::run(&args, s),
         Command::Listen(args) => commands::listen::run(&args, s),
+        Command::Send(args) => commands::send::run(&args, s),
     }
 }
 

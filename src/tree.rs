@@ -163,6 +163,311 @@ pub fn sort_keys(node: &mut Node<'_>) {
     }
 }
 
+/// A change to make to a record's text (`send --set POINTER=JSON`): the value at POINTER
+/// replaced, or added when its parent exists. A parent that does not exist is an error,
+/// never a change silently left undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pointer: String,
+    tokens: Vec<String>,
+    /// The last token as a JSON string (quotes included): the key of a member added.
+    key: Vec<u8>,
+    /// The value as compact JSON text, numbers as written.
+    value: Vec<u8>,
+}
+
+/// Why an edit cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    /// Not `POINTER=JSON`.
+    Syntax { spec: String, message: String },
+    /// A parent of the value does not exist in the record: `missing` is the first pointer
+    /// along the way that does not, `suggestion` the pointer probably meant.
+    NoParent {
+        pointer: String,
+        missing: String,
+        suggestion: Option<String>,
+    },
+    /// The way goes through a value that holds no others (`at` is its pointer).
+    NotContainer {
+        pointer: String,
+        at: String,
+        found: &'static str,
+    },
+    /// An array is indexed with something that is not an index of it.
+    BadIndex {
+        pointer: String,
+        at: String,
+        token: String,
+        len: usize,
+    },
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |p: &str| {
+            if p.is_empty() {
+                "the record".to_string()
+            } else {
+                p.to_string()
+            }
+        };
+        match self {
+            EditError::Syntax { spec, message } => write!(f, "--set {spec:?}: {message}"),
+            EditError::NoParent {
+                pointer,
+                missing,
+                suggestion,
+            } => {
+                write!(f, "--set {pointer}: the record has no {missing}")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean {s}?"),
+                    None => Ok(()),
+                }
+            }
+            EditError::NotContainer { pointer, at, found } => write!(
+                f,
+                "--set {pointer}: {} is {found}, which holds no fields",
+                shown(at)
+            ),
+            EditError::BadIndex {
+                pointer,
+                at,
+                token,
+                len,
+            } => {
+                write!(f, "--set {pointer}: {token:?} is not an index of ",)?;
+                match len {
+                    0 => write!(f, "{}, an empty array (- appends)", shown(at)),
+                    n => write!(
+                        f,
+                        "{}, an array of {n} (0 to {}; - appends)",
+                        shown(at),
+                        n - 1
+                    ),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+/// What an edit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The value was added (its parent did not have it).
+    pub added: bool,
+    /// For a member added: an existing member whose name is close to it (a typo?), as a
+    /// pointer.
+    pub near_miss: Option<String>,
+}
+
+impl Edit {
+    /// Reads `POINTER=JSON`: a JSON Pointer (RFC 6901) naming a value below the record's
+    /// top, and a JSON value (`1250.5`, `"Jane"`, `null`, `{"a":1}`).
+    pub fn parse(spec: &str) -> Result<Edit, EditError> {
+        let syntax = |message: String| EditError::Syntax {
+            spec: spec.to_string(),
+            message,
+        };
+        let Some((pointer, json)) = spec.split_once('=') else {
+            return Err(syntax(
+                "expected POINTER=JSON, such as /quote_value=1250.5".into(),
+            ));
+        };
+        if pointer.is_empty() {
+            return Err(syntax(
+                "the pointer is empty: name a field, such as /quote_value".into(),
+            ));
+        }
+        if !pointer.starts_with('/') {
+            return Err(syntax(format!(
+                "a JSON Pointer starts with /, such as /{pointer}"
+            )));
+        }
+        let mut chars = pointer.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '~' && !matches!(chars.peek(), Some('0' | '1')) {
+                return Err(syntax(
+                    "in a JSON Pointer, ~ is written ~0 and / inside a name ~1".into(),
+                ));
+            }
+        }
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(json) {
+            let hint = if json.trim_start().starts_with(['"', '{', '[']) {
+                String::new()
+            } else {
+                format!("; a string is quoted: --set '{pointer}=\"{json}\"'")
+            };
+            return Err(syntax(format!("the value is not JSON ({e}){hint}")));
+        }
+        let tokens: Vec<String> = crate::position::pointer_tokens(pointer)
+            .map(|t| t.into_owned())
+            .collect();
+        let last = tokens.last().map(String::as_str).unwrap_or_default();
+        Ok(Edit {
+            pointer: pointer.to_string(),
+            key: serde_json::to_vec(last).unwrap_or_default(),
+            value: to_compact(&parse(json.as_bytes())),
+            tokens,
+        })
+    }
+
+    /// The pointer, as given.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// The value, as compact JSON text.
+    pub fn value(&self) -> &[u8] {
+        &self.value
+    }
+}
+
+/// Makes `edit` in `tree` (a record's text parsed with [`parse`]).
+pub fn apply<'a>(tree: &mut Node<'a>, edit: &'a Edit) -> Result<Applied, EditError> {
+    let (last, parents) = edit
+        .tokens
+        .split_last()
+        .expect("an edit's pointer has a token");
+    let mut node = tree;
+    let mut at = String::new();
+    for token in parents {
+        let here = at.clone();
+        at.push('/');
+        at.push_str(&crate::position::escape_token(token));
+        node = match node {
+            Node::Object(members) => {
+                let found = members.iter().rposition(|(k, _)| key_text(k) == *token);
+                match found {
+                    Some(i) => &mut members[i].1,
+                    None => {
+                        let keys: Vec<String> = members.iter().map(|(k, _)| key_text(k)).collect();
+                        let suggestion =
+                            crate::suggest::closest(token, keys.iter().map(String::as_str)).map(
+                                |near| {
+                                    let rest = &edit.pointer[at.len()..];
+                                    format!("{here}/{}{rest}", crate::position::escape_token(near))
+                                },
+                            );
+                        return Err(EditError::NoParent {
+                            pointer: edit.pointer.clone(),
+                            missing: at,
+                            suggestion,
+                        });
+                    }
+                }
+            }
+            Node::Array(items) => {
+                let len = items.len();
+                match token
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&i| i < len && index_form(token))
+                {
+                    Some(i) => &mut items[i],
+                    None => {
+                        return Err(EditError::BadIndex {
+                            pointer: edit.pointer.clone(),
+                            at: here,
+                            token: token.clone(),
+                            len,
+                        });
+                    }
+                }
+            }
+            Node::Scalar(raw) => {
+                return Err(EditError::NotContainer {
+                    pointer: edit.pointer.clone(),
+                    at: here,
+                    found: scalar_kind(raw),
+                });
+            }
+        };
+    }
+    let value = parse(&edit.value);
+    match node {
+        Node::Object(members) => {
+            if let Some(i) = members.iter().rposition(|(k, _)| key_text(k) == *last) {
+                members[i].1 = value;
+                return Ok(Applied {
+                    added: false,
+                    near_miss: None,
+                });
+            }
+            let keys: Vec<String> = members.iter().map(|(k, _)| key_text(k)).collect();
+            let near_miss = crate::suggest::closest(last, keys.iter().map(String::as_str))
+                .map(|near| format!("{at}/{}", crate::position::escape_token(near)));
+            members.push((&edit.key, value));
+            Ok(Applied {
+                added: true,
+                near_miss,
+            })
+        }
+        Node::Array(items) => {
+            let len = items.len();
+            if last == "-" || (last.parse::<usize>() == Ok(len) && index_form(last)) {
+                items.push(value);
+                return Ok(Applied {
+                    added: true,
+                    near_miss: None,
+                });
+            }
+            match last
+                .parse::<usize>()
+                .ok()
+                .filter(|&i| i < len && index_form(last))
+            {
+                Some(i) => {
+                    items[i] = value;
+                    Ok(Applied {
+                        added: false,
+                        near_miss: None,
+                    })
+                }
+                None => Err(EditError::BadIndex {
+                    pointer: edit.pointer.clone(),
+                    at,
+                    token: last.clone(),
+                    len,
+                }),
+            }
+        }
+        Node::Scalar(raw) => Err(EditError::NotContainer {
+            pointer: edit.pointer.clone(),
+            at,
+            found: scalar_kind(raw),
+        }),
+    }
+}
+
+/// A record's text with `edits` made, in order, as compact JSON text (key order and the
+/// numbers not edited as written), and what each edit did.
+pub fn edit(text: &[u8], edits: &[Edit]) -> Result<(Vec<u8>, Vec<Applied>), EditError> {
+    let mut tree = parse(text);
+    let mut applied = Vec::with_capacity(edits.len());
+    for e in edits {
+        applied.push(apply(&mut tree, e)?);
+    }
+    Ok((to_compact(&tree), applied))
+}
+
+/// An array index as RFC 6901 writes it: digits, without a leading zero.
+fn index_form(token: &str) -> bool {
+    token == "0" || (!token.starts_with('0') && token.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// What a scalar is, for messages.
+fn scalar_kind(raw: &[u8]) -> &'static str {
+    match raw.first() {
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
 /// A raw key (with its quotes) unescaped.
 pub fn key_text(raw: &[u8]) -> String {
     serde_json::from_slice::<String>(raw)
@@ -281,6 +586,99 @@ mod tests {
         };
         assert_eq!(items.len(), 4);
         assert_eq!(items[3], Node::Scalar(Cow::Borrowed(br#""x\"y""#)));
+    }
+
+    fn edited(text: &str, specs: &[&str]) -> Result<String, EditError> {
+        let edits: Vec<Edit> = specs.iter().map(|s| Edit::parse(s).unwrap()).collect();
+        edit(text.as_bytes(), &edits).map(|(t, _)| String::from_utf8(t).unwrap())
+    }
+
+    #[test]
+    fn edits_keep_key_order_and_numbers() {
+        let text = r#"{"b": 1.50, "quote_value": null, "a": {"x": [1, 2]}, "z": 1e2}"#;
+        assert_eq!(
+            edited(text, &["/quote_value=1250.50"]).unwrap(),
+            r#"{"b":1.50,"quote_value":1250.50,"a":{"x":[1,2]},"z":1e2}"#
+        );
+        assert_eq!(
+            edited(
+                text,
+                &["/a/x/1=\"two\"", "/a/x/-=3", "/a/y={ \"k\" : 1.0 }"]
+            )
+            .unwrap(),
+            r#"{"b":1.50,"quote_value":null,"a":{"x":[1,"two",3],"y":{"k":1.0}},"z":1e2}"#
+        );
+        // A new field goes last; a name with / and ~ is escaped in the pointer.
+        assert_eq!(
+            edited(r#"{"a":1}"#, &["/c~1d~0=true"]).unwrap(),
+            r#"{"a":1,"c/d~":true}"#
+        );
+        // Of duplicated keys, the last (the one a reader keeps) is set.
+        assert_eq!(
+            edited(r#"{"a":1,"a":2}"#, &["/a=3"]).unwrap(),
+            r#"{"a":1,"a":3}"#
+        );
+    }
+
+    #[test]
+    fn a_missing_parent_is_an_error_with_a_suggestion() {
+        let text = r#"{"additional_fields": {"Name": "x"}, "lead_id": 1, "lead_analysis": []}"#;
+        let e = edited(text, &["/adittional_fields/Name=\"y\""]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--set /adittional_fields/Name: the record has no /adittional_fields; did you mean /additional_fields/Name?"
+        );
+        let e = edited(text, &["/nothing/like/it=1"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--set /nothing/like/it: the record has no /nothing"
+        );
+        let e = edited(text, &["/lead_id/x=1"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--set /lead_id/x: /lead_id is a number, which holds no fields"
+        );
+        let e = edited(text, &["/lead_analysis/Lead Summary=\"s\""]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"--set /lead_analysis/Lead Summary: "Lead Summary" is not an index of /lead_analysis, an empty array (- appends)"#
+        );
+        let e = edited(r#"{"a":[1,2]}"#, &["/a/5=1"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"--set /a/5: "5" is not an index of /a, an array of 2 (0 to 1; - appends)"#
+        );
+        assert!(edited(text, &["/lead_analysis/01=1"]).is_err());
+        // An added member close to an existing one is noted.
+        let edits = [Edit::parse("/lead_ib=2").unwrap()];
+        let (_, applied) = edit(text.as_bytes(), &edits).unwrap();
+        assert_eq!(
+            applied[0],
+            Applied {
+                added: true,
+                near_miss: Some("/lead_id".into())
+            }
+        );
+    }
+
+    #[test]
+    fn edit_specs_are_checked() {
+        for (spec, says) in [
+            ("quote_value", "expected POINTER=JSON"),
+            ("=1", "the pointer is empty"),
+            ("quote_value=1", "starts with /"),
+            ("/a~2=1", "~0"),
+            (
+                "/contact_name=Jane",
+                "a string is quoted: --set '/contact_name=\"Jane\"'",
+            ),
+            ("/a={", "not JSON"),
+        ] {
+            let e = Edit::parse(spec).unwrap_err().to_string();
+            assert!(e.contains(says), "{spec}: {e}");
+        }
+        let e = Edit::parse("/a/b=[1, 2]").unwrap();
+        assert_eq!((e.pointer(), e.value()), ("/a/b", &b"[1,2]"[..]));
     }
 
     #[test]

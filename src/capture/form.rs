@@ -54,7 +54,7 @@ use super::stream::{Line, Stream};
 use super::{BodyKind, BodyUnit, Framer, Unit};
 use crate::position::Mark;
 use crate::reader::MAX_RECORD_BYTES;
-use crate::record::{Lost, Placement};
+use crate::record::{Body, Lost, Placement};
 
 /// How deep brackets may nest (PHP's default `max_input_nesting_level`).
 pub const MAX_DEPTH: usize = 64;
@@ -166,13 +166,19 @@ impl Iterator for Units {
         let text = self.s.rest()[..n].trim_ascii_end().to_vec();
         self.s.consume(n);
         self.any = true;
+        // Each line is a body as received (what `send` replays).
+        let body = Body {
+            bytes: text.clone(),
+            content_type: Some("application/x-www-form-urlencoded".into()),
+            content_encoding: None,
+        };
         Some(Ok(Unit::Body(BodyUnit {
             text,
             start,
             placement: Placement::Verbatim,
             kind: BodyKind::Form,
             context: "form body".into(),
-            body: None,
+            body: Some(std::sync::Arc::new(body)),
         })))
     }
 }

@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use super::{BodyKind, BodyUnit, Framer, MAX_HAR_BYTES, Unit};
 use crate::position::Mark;
 use crate::reader::{error_position, parse_message};
-use crate::record::{Pieces, Placement};
+use crate::record::{Body, Pieces, Placement};
 
 /// Whether `text` (the start of an input, past whitespace) starts like a HAR file: an
 /// object whose first key is `log`.
@@ -165,13 +165,19 @@ pub fn split(data: &[u8]) -> Vec<Unit> {
             BodyKind::Json
         };
         let start = pieces.map(&text, 0);
+        // The body as sent (what `send` replays), with the request's media type.
+        let body = Body {
+            bytes: text.clone(),
+            content_type: post.mime_type.clone().filter(|m| !m.is_empty()),
+            content_encoding: None,
+        };
         out.push(Unit::Body(BodyUnit {
             text,
             start,
             placement: Placement::Pieces(std::sync::Arc::new(pieces)),
             kind,
             context: format!("body of POST {url}"),
-            body: None,
+            body: Some(std::sync::Arc::new(body)),
         }));
     }
     if out.is_empty() {

@@ -11,6 +11,7 @@ pub mod listen;
 pub mod man;
 pub mod sample;
 pub mod schema;
+pub mod send;
 pub mod show;
 pub mod stats;
 pub mod validate;

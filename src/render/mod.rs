@@ -16,6 +16,7 @@ pub mod listen;
 pub mod pretty;
 pub mod progress;
 pub mod sarif;
+pub mod send;
 pub mod stats;
 pub mod term;
 pub mod text;
