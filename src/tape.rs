@@ -144,8 +144,9 @@ pub struct Tape {
     entries: Vec<Entry>,
     decoded: String,
     /// Key entries of the objects being parsed (innermost last).
-    keys: Vec<u32>,
-    /// Duplicate detection in objects with many keys: `(stamp, key entry, hash)`.
+    /// `(hash, entry)` of each key of the objects being parsed (innermost last).
+    keys: Vec<(u64, u32)>,
+    /// Duplicate detection in objects with very many keys: `(stamp, key entry, hash)`.
     seen: Vec<(u32, u32, u64)>,
     stamp: u32,
 }
@@ -547,7 +548,17 @@ impl<'t> TapeObject<'t> {
         let entries = self.doc.entries;
         let mut k = self.index + 1;
         for _ in 0..self.len {
-            if self.doc.key(k) == name {
+            let key = entries[k as usize];
+            // Most keys differ in length: no string is made for them.
+            let matches = match key {
+                Entry::Str { len, .. } | Entry::Escaped { len, .. }
+                    if len as usize != name.len() =>
+                {
+                    false
+                }
+                _ => self.doc.string(key) == Some(name),
+            };
+            if matches {
                 return Some(TapeNode {
                     doc: self.doc,
                     index: k + 1,
@@ -904,7 +915,8 @@ impl Parser<'_> {
                 if len == 0 && self.key_bytes(key) == RAW_VALUE_TOKEN {
                     return Err(Rejected::Unsupported);
                 }
-                self.tape.keys.push(self.tape.entries.len() as u32);
+                let hash = hash_key(self.key_bytes(key));
+                self.tape.keys.push((hash, self.tape.entries.len() as u32));
                 self.tape.entries.push(key);
                 self.skip_whitespace();
                 if self.peek() != Some(b':') {
@@ -942,7 +954,9 @@ impl Parser<'_> {
         key_bytes(self.bytes, &self.tape.decoded, entry)
     }
 
-    /// Whether two keys of the object whose keys are `keys[first..]` are equal.
+    /// Whether two keys of the object whose keys are `keys[first..]` are equal. Keys are
+    /// compared when their hashes are: pairwise for a few keys, through a 4096-bit filter
+    /// for up to 256, and a hash table beyond (so time stays linear in the keys).
     fn has_duplicate(&mut self, first: usize) -> bool {
         let Tape {
             entries,
@@ -952,13 +966,26 @@ impl Parser<'_> {
             stamp,
         } = &mut *self.tape;
         let keys = &keys[first..];
-        let key = |k: u32| key_bytes(self.bytes, decoded, entries[k as usize]);
+        let same = |a: u32, b: u32| {
+            key_bytes(self.bytes, decoded, entries[a as usize])
+                == key_bytes(self.bytes, decoded, entries[b as usize])
+        };
         if keys.len() <= 8 {
-            for (i, &a) in keys.iter().enumerate() {
-                let a = key(a);
-                if keys[i + 1..].iter().any(|&b| key(b) == a) {
+            return keys
+                .iter()
+                .enumerate()
+                .any(|(i, &(h, a))| keys[i + 1..].iter().any(|&(g, b)| g == h && same(a, b)));
+        }
+        if keys.len() <= 256 {
+            let mut filter = [0u64; 64];
+            for (i, &(h, a)) in keys.iter().enumerate() {
+                let bit = (h >> 52) as usize;
+                let (word, mask) = (bit >> 6, 1u64 << (bit & 63));
+                if filter[word] & mask != 0 && keys[..i].iter().any(|&(g, b)| g == h && same(a, b))
+                {
                     return true;
                 }
+                filter[word] |= mask;
             }
             return false;
         }
@@ -972,9 +999,7 @@ impl Parser<'_> {
             seen.iter_mut().for_each(|slot| slot.0 = 0);
             *stamp = 1;
         }
-        for &k in keys {
-            let bytes = key(k);
-            let hash = hash_key(bytes);
+        for &(hash, k) in keys {
             let mut slot = hash as usize & mask;
             loop {
                 let (s, other, h) = seen[slot];
@@ -982,7 +1007,7 @@ impl Parser<'_> {
                     seen[slot] = (*stamp, k, hash);
                     break;
                 }
-                if h == hash && key(other) == bytes {
+                if h == hash && same(k, other) {
                     return true;
                 }
                 slot = (slot + 1) & mask;
@@ -1237,17 +1262,31 @@ fn key_bytes<'b>(text: &'b [u8], decoded: &'b str, entry: Entry) -> &'b [u8] {
         .unwrap_or_default()
 }
 
-/// A hash of a key, for duplicate detection.
+/// A hash of a key, for duplicate detection: its length and its first and last eight
+/// bytes (keys alike there collide, and are then compared whole).
 #[inline]
 fn hash_key(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
-        let mut word = [0; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    h
+    let n = bytes.len();
+    let word = |at: usize| -> u64 {
+        let mut w = [0; 8];
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |at: usize| -> u64 {
+        let mut w = [0; 4];
+        w.copy_from_slice(&bytes[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let (head, tail) = match n {
+        8.. => (word(0), word(n - 8)),
+        4..=7 => (half(0), half(n - 4)),
+        _ => (bytes.iter().fold(0, |h, &b| h << 8 | u64::from(b)), 0),
+    };
+    (head ^ (n as u64).rotate_left(56))
+        .wrapping_mul(K)
+        .rotate_left(23)
+        ^ tail.wrapping_mul(K)
 }
 
 #[cfg(test)]
@@ -1322,6 +1361,19 @@ mod tests {
         assert!(parse(&text).is_ok());
         let text = format!("{{{},\"k17\":0}}", many.join(","));
         assert_eq!(parse(&text), Err(Rejected::DuplicateKey));
+        // Past 256 keys, the hash table.
+        let many: Vec<String> = (0..3000)
+            .map(|i| format!("\"key number {i}\":{i}"))
+            .collect();
+        let text = format!("{{{}}}", many.join(","));
+        assert!(parse(&text).is_ok());
+        let text = format!("{{{},\"key number 2999\":0}}", many.join(","));
+        assert_eq!(parse(&text), Err(Rejected::DuplicateKey));
+        let text = format!("{{\"key number 0\":0,{}}}", many.join(","));
+        assert_eq!(parse(&text), Err(Rejected::DuplicateKey));
+        // Keys alike in length, head and tail.
+        let text = r#"{"abcdefgh-1-ijklmnop":1,"abcdefgh-2-ijklmnop":2,"abcdefgh-3-ijklmnop":3,"a":1,"b":1,"c":1,"d":1,"e":1,"f":1}"#;
+        assert!(parse(text).is_ok());
     }
 
     #[test]
