@@ -7,7 +7,10 @@
 //! - scan: `scan::scan` checking a temporary NDJSON file, 1 thread and all cores;
 //! - locate: JSON Pointer → position for every field of a payload, one at a time and all
 //!   at once;
-//! - pathological: one 1 MB payload with 50,000 violations (time must stay linear).
+//! - pathological: one 1 MB payload with 50,000 violations (time must stay linear);
+//! - lint: the lint rules at their default levels (`lint::check` and the lead `Tracker`) on
+//!   parsed records, and what they add to parse + check, record by record (on-CPU time,
+//!   the two interleaved, so that other work on the machine does not skew the comparison).
 //!
 //! The payloads are the official example with varied ids and about 10 % of them broken
 //! (a string lead_id, an unknown trigger), so error paths are measured too.
@@ -18,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use leadcheck::check::{self, Options};
 use leadcheck::input::Input;
+use leadcheck::lint::{self, Levels, Tracker};
 use leadcheck::position::{LineCol, locate, locate_all};
 use leadcheck::reader::Reader;
 use leadcheck::record::{Item, Origin, Record};
@@ -46,8 +50,19 @@ fn capture() -> Vec<u8> {
     out
 }
 
-/// Runs `f` a few times and prints the best time and the throughput.
-fn bench(name: &str, bytes: usize, mut f: impl FnMut()) {
+/// Time this thread has spent on a CPU (Linux: `/proc/thread-self/schedstat`), or the time
+/// since the first call elsewhere.
+fn cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map(Duration::from_nanos)
+        .unwrap_or_else(|| START.get_or_init(Instant::now).elapsed())
+}
+
+/// Runs `f` a few times, prints the best time and the throughput, and returns the best.
+fn bench(name: &str, bytes: usize, mut f: impl FnMut()) -> Duration {
     let mut best = Duration::MAX;
     for _ in 0..5 {
         let start = Instant::now();
@@ -59,6 +74,7 @@ fn bench(name: &str, bytes: usize, mut f: impl FnMut()) {
         "{name:<28} {:>9.2} ms {mbps:>9.1} MB/s",
         best.as_secs_f64() * 1e3
     );
+    best
 }
 
 fn main() {
@@ -72,18 +88,18 @@ fn main() {
         scan::default_jobs()
     );
 
-    bench("parse (serde_json)", data.len(), || {
+    let _ = bench("parse (serde_json)", data.len(), || {
         for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             black_box(serde_json::from_slice::<Value>(line).unwrap());
         }
     });
 
-    bench("reader (sequential)", data.len(), || {
+    let _ = bench("reader (sequential)", data.len(), || {
         let n = Reader::new("bench".into(), &data[..]).count();
         assert_eq!(n, RECORDS);
     });
 
-    bench("parse + check", data.len(), || {
+    let _ = bench("parse + check", data.len(), || {
         let mut invalid = 0;
         for (i, line) in data
             .split(|&b| b == b'\n')
@@ -126,6 +142,68 @@ fn main() {
         });
     }
 
+    // Lint at the default levels: the rules alone on parsed records, then what they add to
+    // parse + check, record by record as `lint` runs them (the value still in cache).
+    let values: Vec<Value> = data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let levels = Levels::defaults();
+    let ctx = lint::Context::current().with_rules(levels.enabled());
+    let rules = bench("lint rules (parsed records)", data.len(), || {
+        let mut tracker = Tracker::with_rules(levels.enabled());
+        let mut findings = 0;
+        for value in &values {
+            findings += lint::check(value, &ctx).len() + tracker.observe(value).len();
+        }
+        // The official example's two quirks, in every record.
+        assert_eq!(findings, 2 * RECORDS);
+    });
+    let check_lint = |lint_too: bool| {
+        let mut tracker = Tracker::with_rules(levels.enabled());
+        let mut findings = 0;
+        for (i, line) in data
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            let value: Value = serde_json::from_slice(line).unwrap();
+            let origin = Origin {
+                input: "bench".into(),
+                record: i as u64 + 1,
+                start: LineCol::START,
+                offset: 0,
+            };
+            let record = Record::verbatim(origin, value, line.to_vec());
+            black_box(check::check(&schema, &record, &Options::default()));
+            if lint_too {
+                findings +=
+                    lint::check(&record.value, &ctx).len() + tracker.observe(&record.value).len();
+            }
+        }
+        assert_eq!(findings, if lint_too { 2 * RECORDS } else { 0 });
+    };
+    // Interleaved, on-CPU time: a comparison that a busy machine does not skew.
+    let (mut without, mut with) = (Duration::MAX, Duration::MAX);
+    for _ in 0..7 {
+        for lint_too in [false, true] {
+            let start = cpu_time();
+            check_lint(lint_too);
+            let took = cpu_time().saturating_sub(start);
+            let best = if lint_too { &mut with } else { &mut without };
+            *best = (*best).min(took);
+        }
+    }
+    println!(
+        "lint: rules {:.2} µs a record on parsed records; parse + check {:.2} µs, \
+         + lint {:.2} µs ({:+.1} %; on-CPU time, interleaved)",
+        rules.as_secs_f64() * 1e6 / RECORDS as f64,
+        without.as_secs_f64() * 1e6 / RECORDS as f64,
+        with.saturating_sub(without).as_secs_f64() * 1e6 / RECORDS as f64,
+        100.0 * (with.as_secs_f64() / without.as_secs_f64() - 1.0)
+    );
+
     let one = data.split(|&b| b == b'\n').next().unwrap();
     let value: Value = serde_json::from_slice(one).unwrap();
     let pointers: Vec<String> = value
@@ -134,7 +212,7 @@ fn main() {
         .keys()
         .map(|k| format!("/{k}"))
         .collect();
-    bench("locate (every field x1000)", one.len() * 1000, || {
+    let _ = bench("locate (every field x1000)", one.len() * 1000, || {
         for _ in 0..1000 {
             for p in &pointers {
                 black_box(locate(one, p));
@@ -142,7 +220,7 @@ fn main() {
         }
     });
     let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
-    bench("locate_all (every field x1000)", one.len() * 1000, || {
+    let _ = bench("locate_all (every field x1000)", one.len() * 1000, || {
         for _ in 0..1000 {
             black_box(locate_all(one, &refs));
         }
@@ -162,7 +240,7 @@ fn main() {
         Some(Ok(Item::Record(r))) => r,
         other => panic!("{other:?}"),
     };
-    bench("pathological 1 MB, 50k violations", big.len(), || {
+    let _ = bench("pathological 1 MB, 50k violations", big.len(), || {
         let checked = check::check(&schema, &record, &Options::default());
         assert_eq!(checked.violations().len(), 50_000);
     });

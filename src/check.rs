@@ -7,12 +7,14 @@
 //! message each; with [`Detail::Verdict`] (`-q`), only the `is_valid` pass.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::lint;
 use crate::position::{LineCol, escape_token};
 use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Schema, SchemaError, Schemas};
@@ -29,13 +31,81 @@ pub enum Detail {
 }
 
 /// How records are checked.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Also report top-level fields the schema does not describe.
     pub strict: bool,
     /// Keep at most this many violations of a record (in input order); count the rest.
     pub max_violations: Option<usize>,
     pub detail: Detail,
+    /// Also apply these lint rules (their findings are violations with a rule and a level).
+    pub lint: Option<Arc<Lint>>,
+}
+
+/// Lint rules checked with the schema: which rules, at which levels, with the exceptions of
+/// a `leadcheck.toml`. The rules about the records of a lead ([`lint::Tracker`]) need the
+/// records in order: the caller runs them.
+#[derive(Debug, Clone)]
+pub struct Lint {
+    context: lint::Context,
+    levels: lint::Levels,
+    config: Option<Arc<lint::Config>>,
+}
+
+impl Lint {
+    /// Rules at `levels` (those at `off` are not run), checked at the current time.
+    pub fn new(levels: lint::Levels, config: Option<Arc<lint::Config>>) -> Lint {
+        Lint {
+            context: lint::Context::current().with_rules(levels.enabled()),
+            levels,
+            config,
+        }
+    }
+
+    /// The same, checked as at `now` (for rules about the time of checking).
+    pub fn at(mut self, now: jiff::Timestamp) -> Lint {
+        self.context = lint::Context::at(now).with_rules(self.levels.enabled());
+        self
+    }
+
+    pub fn levels(&self) -> &lint::Levels {
+        &self.levels
+    }
+
+    /// The findings of one record of `input`, each with its level; exempted ones left out.
+    pub fn findings(&self, value: &Value, input: &str) -> Vec<(lint::Finding, lint::Level)> {
+        let findings = lint::check(value, &self.context);
+        self.leveled(findings, input)
+    }
+
+    /// Findings (of the record rules or of a [`lint::Tracker`]) with their levels, those at
+    /// `off` and those exempted for `input` left out.
+    pub fn leveled(
+        &self,
+        findings: Vec<lint::Finding>,
+        input: &str,
+    ) -> Vec<(lint::Finding, lint::Level)> {
+        if findings.is_empty() {
+            return Vec::new();
+        }
+        let exceptions = self
+            .config
+            .as_ref()
+            .map(|c| c.exceptions_for(std::path::Path::new(input)));
+        findings
+            .into_iter()
+            .map(|f| {
+                let level = self.levels.level(f.rule);
+                (f, level)
+            })
+            .filter(|(f, level)| {
+                *level != lint::Level::Off
+                    && !exceptions
+                        .as_ref()
+                        .is_some_and(|e| e.exempt(&f.pointer, f.rule))
+            })
+            .collect()
+    }
 }
 
 /// One violation of the schema.
@@ -52,14 +122,22 @@ pub struct Violation {
     /// What was expected and what was found.
     pub message: String,
     /// Where the failing keyword is in the schema (a JSON Pointer through `$ref`s); empty
-    /// for `--strict`'s unknown fields.
+    /// for `--strict`'s unknown fields and lint findings.
     pub schema_path: String,
+    /// How much it matters: `error` for the schema; a lint rule's level for its findings.
+    #[serde(skip)]
+    pub level: lint::Level,
+    /// The lint rule that found it (`keyword` is then the rule's name too).
+    #[serde(skip)]
+    pub rule: Option<&'static str>,
 }
 
 /// A record's verdict, with what it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Valid,
+    /// No violation at level `error`; `findings` holds the lint findings below it
+    /// (warnings, notes), in input order.
+    Valid { findings: Vec<Violation> },
     /// The violations kept, in input order (none when only the verdict was asked for), and
     /// how many more there were ([`Options::max_violations`]).
     Invalid {
@@ -67,10 +145,7 @@ pub enum Verdict {
         omitted: usize,
     },
     /// The record could not be read: what is wrong and where.
-    Unreadable {
-        at: LineCol,
-        message: String,
-    },
+    Unreadable { at: LineCol, message: String },
 }
 
 /// The verdict's name.
@@ -94,17 +169,46 @@ pub struct Checked {
 impl Checked {
     pub fn status(&self) -> Status {
         match self.verdict {
-            Verdict::Valid => Status::Valid,
+            Verdict::Valid { .. } => Status::Valid,
             Verdict::Invalid { .. } => Status::Invalid,
             Verdict::Unreadable { .. } => Status::Unreadable,
         }
     }
 
-    /// The violations kept (none for a valid or unreadable record).
+    /// The violations kept, lint findings below `error` included (none for an unreadable
+    /// record).
     pub fn violations(&self) -> &[Violation] {
         match &self.verdict {
             Verdict::Invalid { violations, .. } => violations,
-            _ => &[],
+            Verdict::Valid { findings } => findings,
+            Verdict::Unreadable { .. } => &[],
+        }
+    }
+
+    /// Adds findings found later (the rules about the records of a lead), in input order;
+    /// one at level `error` makes the record invalid.
+    pub fn add_findings(&mut self, mut more: Vec<Violation>) {
+        if more.is_empty() {
+            return;
+        }
+        let error = more.iter().any(|v| v.level == lint::Level::Error);
+        match &mut self.verdict {
+            Verdict::Unreadable { .. } => {}
+            Verdict::Invalid { violations, .. } => {
+                violations.append(&mut more);
+                violations.sort_by_key(|v| v.at);
+            }
+            Verdict::Valid { findings } => {
+                findings.append(&mut more);
+                findings.sort_by_key(|v| v.at);
+                if error {
+                    let violations = std::mem::take(findings);
+                    self.verdict = Verdict::Invalid {
+                        violations,
+                        omitted: 0,
+                    };
+                }
+            }
         }
     }
 
@@ -200,6 +304,8 @@ enum What<'v> {
     Unknown(&'v str),
     /// Data of the input the record does not hold (placed where it is in the input).
     Lost(&'v Lost),
+    /// A lint rule's finding, at its level.
+    Lint(lint::Finding, lint::Level),
 }
 
 fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
@@ -216,13 +322,26 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         _ => Vec::new(),
     };
     let valid = schema.validator().is_valid(value);
-    if valid && unknown.is_empty() && record.lost.is_empty() {
-        return Verdict::Valid;
+    let lint = match &options.lint {
+        Some(lint) => lint.findings(value, &record.origin.input),
+        None => Vec::new(),
+    };
+    if valid && unknown.is_empty() && record.lost.is_empty() && lint.is_empty() {
+        return Verdict::Valid {
+            findings: Vec::new(),
+        };
     }
+    let lint_error = lint.iter().any(|(_, level)| *level == lint::Level::Error);
     if options.detail == Detail::Verdict {
-        return Verdict::Invalid {
-            violations: Vec::new(),
-            omitted: 0,
+        return if valid && unknown.is_empty() && record.lost.is_empty() && !lint_error {
+            Verdict::Valid {
+                findings: Vec::new(),
+            }
+        } else {
+            Verdict::Invalid {
+                violations: Vec::new(),
+                omitted: 0,
+            }
         };
     }
     let mut found: Vec<Found<'_>> = Vec::new();
@@ -249,6 +368,13 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
             what: What::Lost(lost),
         });
     }
+    for (finding, level) in lint {
+        found.push(Found {
+            pointer: finding.pointer.clone(),
+            keyword: finding.rule.to_string(),
+            what: What::Lint(finding, level),
+        });
+    }
     // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
     // (the common schema's list of lead types) has one problem: keep the narrower
     // statement. Likewise a value of the wrong type outside an enumeration (a number for
@@ -258,11 +384,22 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         .filter(|f| matches!(f.keyword.as_str(), "const" | "type"))
         .map(|f| f.pointer.as_str())
         .collect();
+    // A value the schema rejects is reported once, by the schema: a lint rule's finding
+    // about the same value adds nothing (a recording URL that is not a URL).
+    let rejected: HashSet<&str> = found
+        .iter()
+        .filter(|f| matches!(f.what, What::Schema(_)))
+        .map(|f| f.pointer.as_str())
+        .collect();
     let keep: Vec<bool> = found
         .iter()
-        .map(|f| f.keyword != "enum" || !narrower.contains(f.pointer.as_str()))
+        .map(|f| match f.what {
+            What::Lint(..) => !rejected.contains(f.pointer.as_str()),
+            _ => f.keyword != "enum" || !narrower.contains(f.pointer.as_str()),
+        })
         .collect();
     drop(narrower);
+    drop(rejected);
     let mut found: Vec<Found<'_>> = found
         .into_iter()
         .zip(keep)
@@ -290,10 +427,11 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
     for i in order {
         let f = &mut found[i];
         let position = positions[i];
-        let mut message = match &f.what {
+        let mut message = match &mut f.what {
             What::Schema(error) => message(schema, error),
             What::Unknown(key) => unknown_message(key, schema),
             What::Lost(lost) => lost.message.clone(),
+            What::Lint(finding, _) => std::mem::take(&mut finding.message),
         };
         if let Some(inside) = position.inside {
             message.push_str(&format!(" (at {inside} of the decoded body)"));
@@ -310,7 +448,11 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         }
         let schema_path = match &f.what {
             What::Schema(error) => error.evaluation_path().as_str().to_string(),
-            What::Unknown(_) | What::Lost(_) => String::new(),
+            What::Unknown(_) | What::Lost(_) | What::Lint(..) => String::new(),
+        };
+        let (level, rule) = match &f.what {
+            What::Lint(finding, level) => (*level, Some(finding.rule)),
+            _ => (lint::Level::Error, None),
         };
         violations.push(Violation {
             pointer: std::mem::take(&mut f.pointer),
@@ -318,6 +460,8 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
             keyword: std::mem::take(&mut f.keyword),
             message,
             schema_path,
+            level,
+            rule,
         });
     }
     let mut omitted = 0;
@@ -327,9 +471,11 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         omitted = violations.len() - max;
         violations.truncate(max);
     }
-    if violations.is_empty() {
-        // Cannot happen (an invalid record has an error), but a verdict never lies.
-        return Verdict::Valid;
+    if !violations.iter().any(|v| v.level == lint::Level::Error) {
+        // Lint findings below `error` only (warnings, notes).
+        return Verdict::Valid {
+            findings: violations,
+        };
     }
     Verdict::Invalid {
         violations,

@@ -42,6 +42,20 @@ pub enum Command {
     /// 1 when a record is invalid or unreadable, 2 when leadcheck could not do its job.
     Validate(ValidateArgs),
 
+    /// Check every record against the schema and the lint rules: the things a schema
+    /// cannot say (a phone number a CRM rejects, a user_id of another profile, a contact
+    /// email that disagrees with the form's own Email field, a lead that goes from
+    /// Completed back to In Progress).
+    ///
+    /// The same as `validate --lint`, with control over the rules: their levels (error,
+    /// warn, info, off) come from their defaults, then leadcheck.toml (found upward from
+    /// the current directory, or --config), then --deny/--warn/--allow (a rule beats its
+    /// group, the last flag wins). `leadcheck lint --list` lists the rules; `leadcheck
+    /// explain RULE` documents one. Exit status: 1 for a schema violation, an unreadable
+    /// record or an `error` finding (see --fail-on and --max-warnings), 2 when leadcheck
+    /// could not do its job (an unknown rule name, a bad leadcheck.toml).
+    Lint(LintArgs),
+
     /// Show each lead as a readable card, grouped the way a marketer reads it.
     ///
     /// Identity, contact, location, attribution, device, analysis, what the visitor
@@ -329,37 +343,24 @@ pub struct HistoryArgs {
     pub format: HistoryFormat,
 }
 
-/// Which schema `validate` checks a record against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TypeChoice {
-    /// By each record's lead_type (a missing or unknown one is reported).
-    Auto,
-    Chat,
-    PhoneCall,
-    WebForm,
-    Transaction,
-    TextMessage,
-    Email,
-    Event,
-    Appointment,
-    Other,
-}
+/// `--type`: `auto` (by each record's lead_type), or one lead type for every record. The
+/// types and their names come from the library's [`LeadType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeChoice(pub Option<LeadType>);
 
 impl TypeChoice {
     /// The forced lead type, or `None` for `auto`.
     pub fn lead_type(self) -> Option<LeadType> {
-        Some(match self {
-            TypeChoice::Auto => return None,
-            TypeChoice::Chat => LeadType::Chat,
-            TypeChoice::PhoneCall => LeadType::PhoneCall,
-            TypeChoice::WebForm => LeadType::WebForm,
-            TypeChoice::Transaction => LeadType::Transaction,
-            TypeChoice::TextMessage => LeadType::TextMessage,
-            TypeChoice::Email => LeadType::Email,
-            TypeChoice::Event => LeadType::Event,
-            TypeChoice::Appointment => LeadType::Appointment,
-            TypeChoice::Other => LeadType::Other,
-        })
+        self.0
+    }
+
+    fn parser() -> impl clap::builder::TypedValueParser<Value = TypeChoice> {
+        use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+        let auto = PossibleValue::new("auto")
+            .help("By each record's lead_type (a missing or unknown one is reported)");
+        let types = LeadType::ALL.iter().map(|t| PossibleValue::new(t.slug()));
+        PossibleValuesParser::new(std::iter::once(auto).chain(types))
+            .map(|slug| TypeChoice(LeadType::ALL.into_iter().find(|t| t.slug() == slug)))
     }
 }
 
@@ -425,15 +426,19 @@ pub struct ValidateArgs {
     pub strict: bool,
 
     /// The lead type's schema to check records against: auto (by each record's
-    /// lead_type) or one type for every record.
+    /// lead_type; the default, unless leadcheck.toml says otherwise) or one type for every
+    /// record.
     #[arg(
         long = "type",
-        value_enum,
-        default_value_t = TypeChoice::Auto,
+        value_parser = TypeChoice::parser(),
         value_name = "TYPE",
         conflicts_with = "schema"
     )]
-    pub lead_type: TypeChoice,
+    pub lead_type: Option<TypeChoice>,
+
+    /// Also apply the lint rules at their levels (see `leadcheck lint`).
+    #[arg(long)]
+    pub lint: bool,
 
     /// Validate against this JSON Schema instead of the bundled lead schemas. It may
     /// refer to the bundled schemas by their $id; nothing is fetched from the network.
@@ -453,6 +458,55 @@ pub struct ValidateArgs {
     /// Print nothing; only the exit status tells the result.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub check: ValidateArgs,
+
+    /// Make a rule, or every rule of a group, an error (repeatable; the last flag for a
+    /// rule wins, and a rule beats its group).
+    #[arg(long, value_name = "RULE|GROUP")]
+    pub deny: Vec<String>,
+
+    /// Make a rule, or every rule of a group, a warning (repeatable).
+    #[arg(long, value_name = "RULE|GROUP")]
+    pub warn: Vec<String>,
+
+    /// Turn a rule, or every rule of a group, off (repeatable).
+    #[arg(long, value_name = "RULE|GROUP")]
+    pub allow: Vec<String>,
+
+    /// The configuration file (default: leadcheck.toml in the current directory or the
+    /// nearest one above it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Exit 1 also for findings at this level and above: warn (warnings) or info (any
+    /// finding). By default only errors do.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
+    /// Exit 1 when there are more than N warnings (as eslint's --max-warnings).
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<u64>,
+
+    /// List the rules: group, level, where the level comes from, and what each checks.
+    #[arg(long)]
+    pub list: bool,
+
+    /// --deny/--warn/--allow in the order given on the command line (filled in from the
+    /// parsed arguments: clap keeps each option's values apart).
+    #[arg(skip)]
+    pub flags: Vec<(usize, leadcheck::lint::Action, String)>,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Warn,
+    Info,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,6 +24,7 @@
 //!   order and numbers as written); [`redact`]: personal values replaced; [`explain`]: the
 //!   schemas as documentation;
 //! - [`diff`]: structural changes between two values; [`leads`]: records grouped by lead;
+//! - [`lint`]: the rules a schema cannot say, their levels, `leadcheck.toml`;
 //! - [`listen`]: a webhook receiver that stores every delivery in a capture, checks it and
 //!   forwards it; [`client`]: the small HTTP client it forwards with.
 //!
@@ -53,6 +54,7 @@ pub mod diff;
 pub mod explain;
 pub mod input;
 pub mod leads;
+pub mod lint;
 pub mod listen;
 pub mod position;
 pub mod reader;

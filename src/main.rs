@@ -22,7 +22,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::rc::Rc;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::Cli;
 use crate::exit::{Outcome, is_broken_pipe};
@@ -38,7 +38,12 @@ use crate::run::{Terminal, run};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    lint_flags_in_order(&matches, &mut cli);
     // `colored` has one process-wide switch; leadcheck decides colour per stream and only
     // styles text for a stream that gets colour, so the switch is simply left on.
     colored::control::set_override(true);
@@ -92,6 +97,27 @@ fn main() -> ExitCode {
             Outcome::Error.into()
         }
     }
+}
+
+/// `lint --deny/--warn/--allow` in the order they were given (clap keeps each option's
+/// values apart; the last flag for a rule wins).
+fn lint_flags_in_order(matches: &clap::ArgMatches, cli: &mut Cli) {
+    use leadcheck::lint::Action;
+    let (Some(("lint", sub)), cli::Command::Lint(args)) = (matches.subcommand(), &mut cli.command)
+    else {
+        return;
+    };
+    for (id, action) in [
+        ("deny", Action::Deny),
+        ("warn", Action::Warn),
+        ("allow", Action::Allow),
+    ] {
+        if let (Some(indices), Some(values)) = (sub.indices_of(id), sub.get_many::<String>(id)) {
+            args.flags
+                .extend(indices.zip(values).map(|(i, v)| (i, action, v.clone())));
+        }
+    }
+    args.flags.sort_by_key(|(i, _, _)| *i);
 }
 
 /// stdout, shared with the stderr writer that flushes it first.

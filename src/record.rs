@@ -317,6 +317,18 @@ impl Record {
         }
     }
 
+    /// The record with a null value: its text, origin and placement, to place things in it.
+    pub fn clone_without_value(&self) -> Record {
+        Record {
+            origin: self.origin.clone(),
+            value: Value::Null,
+            text: self.text.clone(),
+            placement: self.placement.clone(),
+            body: None,
+            lost: Vec::new(),
+        }
+    }
+
     /// The position of the value `pointer` names (see [`Record::positions`]).
     pub fn position_of(&self, pointer: &str) -> Position {
         self.positions(&[pointer])[0]

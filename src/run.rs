@@ -64,6 +64,7 @@ pub fn run(cli: Cli, term: &Terminal, out: &mut dyn Write, err: &mut dyn Write) 
     let s = &mut s;
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args, s),
+        Command::Lint(args) => commands::lint::run(&args, s),
         Command::Show(args) => commands::show::run(&args, s),
         Command::Fmt(args) => commands::fmt::run(&args, s),
         Command::Stats(args) => commands::stats::run(&args, s),

@@ -7,19 +7,15 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::check::{Checked, Status, Tally};
+use crate::check::{Checked, Tally};
 use crate::time::Instant;
 
 /// The summary of a capture.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
-    pub records: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    pub unreadable: u64,
-    pub inputs: u64,
-    /// Inputs that could not be opened or read to the end.
-    pub failed_inputs: u64,
+    /// Records by verdict, and inputs (the fields come first in the JSON object).
+    #[serde(flatten)]
+    pub tally: Tally,
     /// Distinct `lead_id` values (as JSON text, so `1` and `"1"` stay apart).
     pub distinct_lead_ids: u64,
     /// The earliest and latest `date_created`, as written (compared as instants, so
@@ -67,12 +63,7 @@ impl Stats {
 
     /// Folds one checked record (and its value, when it was readable) in.
     pub fn add(&mut self, checked: &Checked, value: Option<&Value>) {
-        self.records += 1;
-        match checked.status() {
-            Status::Valid => self.valid += 1,
-            Status::Invalid => self.invalid += 1,
-            Status::Unreadable => self.unreadable += 1,
-        }
+        self.tally.add(checked.status());
         let Some(Value::Object(object)) = value else {
             return;
         };
@@ -127,8 +118,8 @@ impl Stats {
 
     /// Takes the input counts of the run.
     pub fn set_inputs(&mut self, tally: &Tally) {
-        self.inputs = tally.inputs;
-        self.failed_inputs = tally.failed_inputs;
+        self.tally.inputs = tally.inputs;
+        self.tally.failed_inputs = tally.failed_inputs;
     }
 
     /// The lead ids seen (for tests).
@@ -218,7 +209,8 @@ mod tests {
             let checked = check_item(&schemas, item, &Options::default()).unwrap();
             stats.add(&checked, value.as_ref());
         }
-        assert_eq!((stats.records, stats.valid, stats.unreadable), (3, 2, 1));
+        let t = stats.tally;
+        assert_eq!((t.records, t.valid, t.unreadable), (3, 2, 1));
         assert_eq!(stats.distinct_lead_ids, 1);
         assert_eq!(stats.first_created.as_deref(), Some("2016-01-01T00:00:00Z"));
         let analysis = &stats.fields["lead_analysis"];

@@ -710,12 +710,12 @@ fn pre_commit_hook_runs_validate_on_what_leadcheck_reads() {
         .code(0);
 }
 
-// ---- The README's CI snippets ----
+// ---- The CI snippets of docs/ci.md ----
 
 /// The `leadcheck validate …` commands of the README's YAML snippets (GitHub Actions,
 /// GitLab CI), each with the file its stdout is redirected to, if any.
 fn readme_snippet_commands() -> Vec<(Vec<String>, Option<String>)> {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("docs/ci.md")).unwrap();
     let mut commands = Vec::new();
     let mut in_yaml = false;
     for line in readme.lines() {
@@ -784,7 +784,7 @@ fn readme_ci_snippets_run_as_written() {
 
 #[test]
 fn readme_pre_commit_snippets_match_the_hook() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("docs/ci.md")).unwrap();
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
     assert!(readme.contains("      - id: leadcheck\n"));
     assert!(hooks.contains("- id: leadcheck\n"));
@@ -793,8 +793,8 @@ fn readme_pre_commit_snippets_match_the_hook() {
     let local = &local[..local.find("```").unwrap()];
     assert_eq!(hook_field(local, "files:"), hook_field(&hooks, "files:"));
     // The section documents narrowing the hook with files: and exclude:.
-    let section = &readme[readme.find("### pre-commit").unwrap()..];
-    let section = &section[..section.find("\n### ").unwrap()];
+    let section = &readme[readme.find("## pre-commit").unwrap()..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
     assert!(section.contains("narrow the hook to your fixtures with `files:`"));
     let remote = &section[section.find("- repo: https://").unwrap()..];
     assert!(
@@ -828,4 +828,145 @@ fn every_sample_in_every_format() {
     assert_valid_junit(&xml);
     let unreadable = all.iter().filter(|p| p.3.is_none()).count();
     assert_eq!(count(&xml, "//failure[@type='unreadable']"), unreadable);
+}
+
+// ---- lint findings, at every level, in every format ----
+
+/// A payload with a finding at each level: user-id-profile (error), phone-e164 (warn), the
+/// official example's quirks (info).
+fn lint_fixture(dir: &Path) -> String {
+    let mut v: Value =
+        serde_json::from_str(include_str!("../samples/chat-in-progress.json")).unwrap();
+    v["user_id"] = Value::from("99999-af17340d-62b8-3044-423f-3dc754e621c2");
+    v["contact_phone_number"] = Value::from("(704) 469-5324");
+    let path = dir.join("lint.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn lint_findings_at_every_level_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = lint_fixture(tmp.path());
+    let lint = |format: &str| {
+        leadcheck()
+            .current_dir(tmp.path())
+            .args(["lint", "--format", format, &input])
+            .output()
+            .unwrap()
+    };
+
+    // Text: one line per finding, level and rule named.
+    let out = lint("text");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an error finding fails the record"
+    );
+    let stdout = text(&out.stdout);
+    for want in [
+        ": error[user-id-profile]: /user_id: ",
+        ": warning[phone-e164]: /contact_phone_number: \"(704) 469-5324\" is not an E.164",
+        ": info[timestamps-order]: /last_updated: ",
+        ": info[lead-state-spelling]: /lead_state: ",
+    ] {
+        assert!(stdout.contains(want), "{want}\n{stdout}");
+    }
+    assert!(
+        text(&out.stderr).ends_with(
+            "1 record: 0 valid, 1 invalid, 0 unreadable (1 input); 1 warning, 2 infos\n"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // JSON: each finding an error with its rule and level.
+    let records = json_lines(&lint("json").stdout);
+    let levels: Vec<(String, String)> = records[0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["rule"].as_str().unwrap().to_string(),
+                e["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for want in [
+        ("user-id-profile", "error"),
+        ("phone-e164", "warning"),
+        ("timestamps-order", "info"),
+    ] {
+        assert!(
+            levels.contains(&(want.0.to_string(), want.1.to_string())),
+            "{levels:?}"
+        );
+    }
+
+    // GitHub: ::error, ::warning, ::notice.
+    let github = text(&lint("github").stdout);
+    assert!(
+        github.contains("::error file=") && github.contains("title=leadcheck[user-id-profile]")
+    );
+    assert!(github.contains("::warning file=") && github.contains("title=leadcheck[phone-e164]"));
+    assert!(
+        github.contains("::notice file=") && github.contains("title=leadcheck[timestamps-order]")
+    );
+
+    // SARIF: valid against its schema; the rules with their text, results at their levels.
+    let out = lint("sarif");
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let run = &log["runs"][0];
+    let rule = |id: &str| {
+        run["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no rule {id}"))
+    };
+    assert_eq!(
+        rule("phone-e164")["defaultConfiguration"]["level"],
+        "warning"
+    );
+    assert!(
+        rule("phone-e164")["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("# phone-e164")
+    );
+    let level_of = |id: &str| {
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .map(|r| r["level"].as_str().unwrap().to_string())
+    };
+    assert_eq!(level_of("user-id-profile").as_deref(), Some("error"));
+    assert_eq!(level_of("phone-e164").as_deref(), Some("warning"));
+    assert_eq!(level_of("timestamps-order").as_deref(), Some("note"));
+
+    // JUnit: valid against JUnit.xsd; a record with findings below error only fails no
+    // testcase, and its findings are the suite's output.
+    require_xmllint();
+    let out = lint("junit");
+    let xml = tmp.path().join("lint.xml");
+    std::fs::write(&xml, &out.stdout).unwrap();
+    assert_valid_junit(&xml);
+    assert_eq!(count(&xml, "//failure"), 1);
+    let official = common::root().join("samples/chat-in-progress.json");
+    let out = leadcheck()
+        .args(["lint", "--format", "junit"])
+        .arg(&official)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "info findings do not fail");
+    std::fs::write(&xml, &out.stdout).unwrap();
+    assert_valid_junit(&xml);
+    assert_eq!(count(&xml, "//failure"), 0);
+    assert!(xpath(&xml, "string(//testsuite/system-out)").contains("info[timestamps-order]"));
 }

@@ -33,7 +33,7 @@ fn explain_an_unknown_field_suggests() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "leadcheck: error: unknown field \"lead_sorce\"; did you mean \"lead_source\"?\n"
+        "leadcheck: error: no field or lint rule \"lead_sorce\"; did you mean \"lead_source\"?\n"
     );
     let out = leadcheck().args(["explain", "zzz"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -54,7 +54,8 @@ impl Side {
 
 /// `leadcheck diff`.
 pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
-    let ignore = Ignore::new(&args.compare.ignore).map_err(anyhow::Error::msg)?;
+    let ignore =
+        Ignore::new(&super::ignore_patterns(&args.compare)?).map_err(anyhow::Error::msg)?;
     let options = Options {
         ignore,
         ..Options::default()

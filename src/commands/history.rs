@@ -19,7 +19,8 @@ use crate::render::{self, Streams};
 
 /// `leadcheck history`.
 pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
-    let ignore = Ignore::new(&args.compare.ignore).map_err(anyhow::Error::msg)?;
+    let ignore =
+        Ignore::new(&super::ignore_patterns(&args.compare)?).map_err(anyhow::Error::msg)?;
     let options = Options {
         ignore,
         ..Options::default()

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod history;
+pub mod lint;
 pub mod listen;
 pub mod man;
 pub mod sample;
@@ -45,6 +46,31 @@ pub(crate) fn failed(s: &mut Streams<'_>, tally: &mut Tally, e: &InputError) -> 
     tally.failed_inputs += 1;
     render::text::write_input_error(s.err, s.err_palette, e)?;
     Ok(())
+}
+
+/// leadcheck.toml: the file given, or the one of the current directory or the nearest
+/// directory above it. A file that cannot be read or is not right is an error (exit 2).
+pub(crate) fn config(
+    explicit: Option<&std::path::Path>,
+) -> Result<Option<std::sync::Arc<leadcheck::lint::Config>>> {
+    use leadcheck::lint::Config;
+    let config = match explicit {
+        Some(path) => Config::load(path).map(Some),
+        None => Config::discover(&std::env::current_dir()?),
+    };
+    config
+        .map(|c| c.map(std::sync::Arc::new))
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// `--ignore` patterns: the command line's, else leadcheck.toml's `[diff] ignore`.
+pub(crate) fn ignore_patterns(args: &crate::cli::CompareArgs) -> Result<Vec<String>> {
+    if !args.ignore.is_empty() {
+        return Ok(args.ignore.clone());
+    }
+    Ok(config(None)?
+        .and_then(|c| c.diff.ignore.clone())
+        .unwrap_or_default())
 }
 
 /// How the scanner reads a command's inputs.

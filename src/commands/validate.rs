@@ -7,38 +7,88 @@
 use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
-use leadcheck::check::{self, Checked, Detail, Status, Tally};
+use std::sync::Arc;
+
+use leadcheck::check::{self, Checked, Detail, Lint, Status, Tally, Violation};
 use leadcheck::input::InputError;
-use leadcheck::record::Item;
+use leadcheck::lint::{self, Level, Levels, Rule, Tracker};
+use leadcheck::record::{Item, Numbered, Record};
 use leadcheck::redact::Redactor;
 use leadcheck::scan::{self, Event};
-use leadcheck::schema::{Schema, SchemaError, Schemas};
+use leadcheck::schema::{LeadType, Schema, SchemaError, Schemas};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::exit::Outcome;
 use crate::render::progress::Progress;
 use crate::render::{self, Entry, InputReport, Streams};
 
-/// `leadcheck validate`.
+/// `leadcheck validate`: the schema, and the lint rules with `--lint` (at the levels of
+/// leadcheck.toml, if there is one).
 pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
+    let config = super::config(None)?;
+    let lint = if args.lint {
+        let levels = Levels::resolve(config.as_deref(), &[]).map_err(anyhow::Error::msg)?;
+        Some(Arc::new(Lint::new(levels, config.clone())))
+    } else {
+        None
+    };
+    let (outcome, _) = check(args, config.as_deref(), lint, s)?;
+    Ok(outcome)
+}
+
+/// What a run found, for the exit status of `lint`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Found {
+    pub warnings: u64,
+    pub infos: u64,
+}
+
+/// Checks every record of the inputs against the schema (and `lint`'s rules), writes what
+/// it finds, and tells the outcome and how many findings below `error` there were.
+pub fn check(
+    args: &ValidateArgs,
+    config: Option<&lint::Config>,
+    lint: Option<Arc<Lint>>,
+    s: &mut Streams<'_>,
+) -> Result<(Outcome, Found)> {
     let quiet = args.quiet;
     let started = SystemTime::now();
-    let schemas = match (&args.schema, args.lead_type.lead_type()) {
+    let defaults = config.map(|c| &c.validate);
+    // The command line first, then leadcheck.toml's [validate] defaults.
+    let lead_type = match args.lead_type {
+        Some(t) => t.lead_type(),
+        None => defaults
+            .and_then(|d| d.lead_type.as_deref())
+            .and_then(|slug| LeadType::ALL.into_iter().find(|t| t.slug() == slug)),
+    };
+    let strict = args.strict || defaults.and_then(|d| d.strict).unwrap_or(false);
+    let schemas = match (&args.schema, lead_type) {
         (Some(path), _) => Schema::from_path(path).map(Schemas::One),
         (None, Some(lead_type)) => Schema::for_type(lead_type).map(Schemas::One),
         (None, None) => Ok(Schemas::by_type()),
     };
     let schemas = match schemas {
         Ok(schemas) => schemas,
-        Err(_) if quiet => return Ok(Outcome::Error),
+        Err(_) if quiet => return Ok((Outcome::Error, Found::default())),
         Err(e) => return Err(e.into()),
     };
+    // The rules about the records of a lead run in input order, here.
+    let mut tracker = lint
+        .as_ref()
+        .map(|l| Tracker::with_rules(l.levels().enabled()))
+        .filter(|_| {
+            lint.as_ref().is_some_and(|l| {
+                l.levels().level(Rule::StateRegression.name()) != Level::Off
+                    || l.levels().level(Rule::DuplicateDelivery.name()) != Level::Off
+            })
+        });
     let options = check::Options {
-        strict: args.strict,
+        strict,
         max_violations: args
             .max_errors
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         detail: if quiet { Detail::Verdict } else { Detail::Full },
+        lint: lint.clone(),
     };
     let (inputs, failures) = super::inputs(&args.input, s, quiet)?;
     let mut run = Run {
@@ -55,12 +105,23 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
         ),
         clock: Instant::now(),
         last: Instant::now(),
+        found: Found::default(),
     };
     for e in &failures {
         run.failed(s, e)?;
         run.close_report();
     }
     let scan_options = super::scan_options(&args.input, args.input.jobs);
+    let keep_facts = tracker.is_some();
+    // The lead rules' findings, placed in the record, added to its verdict.
+    let mut follow = |checked: Result<Checked, SchemaError>, facts: Option<Record>| {
+        let mut checked = checked?;
+        if let (Some(tracker), Some(facts), Some(lint)) = (&mut tracker, facts, &lint) {
+            let findings = lint.leveled(tracker.observe(&facts.value), &facts.origin.input);
+            checked.add_findings(place(&facts, findings));
+        }
+        Ok::<Checked, SchemaError>(checked)
+    };
     if args.redact {
         // Placeholders are numbered in input order: records are parsed in parallel, and
         // redacted and checked in order.
@@ -71,13 +132,18 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
                 if let Item::Record(r) = &mut item {
                     redactor.value(&mut r.value);
                 }
-                check::check_item(&schemas, item, &options)
+                let facts = keep_facts.then(|| lead_facts(&item)).flatten();
+                follow(check::check_item(&schemas, item, &options), facts)
             });
             run.event(s, event)
         })?;
     } else {
-        let work = |item: Item| check::check_item(&schemas, item, &options);
+        let work = |item: Item| {
+            let facts = keep_facts.then(|| lead_facts(&item)).flatten();
+            Checking(check::check_item(&schemas, item, &options), facts)
+        };
         scan::scan(inputs, &scan_options, &work, &mut |event| {
+            let event = event.map(|Checking(checked, facts)| follow(checked, facts));
             run.event(s, event)
         })?;
     }
@@ -99,9 +165,67 @@ pub fn run(args: &ValidateArgs, s: &mut Streams<'_>) -> Result<Outcome> {
     }
     s.out.flush()?;
     if !quiet {
-        render::text::write_counts(s.err, s.err_palette, &run.tally)?;
+        if lint.is_some() {
+            render::text::write_counts_and_findings(
+                s.err,
+                s.err_palette,
+                &run.tally,
+                run.found.warnings,
+                run.found.infos,
+            )?;
+        } else {
+            render::text::write_counts(s.err, s.err_palette, &run.tally)?;
+        }
     }
-    Ok(Outcome::of(&run.tally))
+    Ok((Outcome::of(&run.tally), run.found))
+}
+
+/// A record checked on a worker, with what the rules about its lead need (when they run).
+struct Checking(Result<Checked, SchemaError>, Option<Record>);
+
+impl Numbered for Checking {
+    fn set_record(&mut self, record: u64) {
+        self.0.set_record(record);
+    }
+}
+
+/// What the rules about a lead's records read of a record: its lead_id, lead_state and
+/// last_updated, with the record's text to place their findings.
+fn lead_facts(item: &Item) -> Option<Record> {
+    let Item::Record(r) = item else { return None };
+    let object = r.value.as_object()?;
+    let mut facts = serde_json::Map::new();
+    for key in ["lead_id", "lead_state", "last_updated"] {
+        if let Some(v) = object.get(key) {
+            facts.insert(key.to_string(), v.clone());
+        }
+    }
+    Some(Record {
+        value: serde_json::Value::Object(facts),
+        ..r.clone_without_value()
+    })
+}
+
+/// Findings placed in their record, as violations.
+fn place(record: &Record, findings: Vec<(lint::Finding, Level)>) -> Vec<Violation> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let pointers: Vec<&str> = findings.iter().map(|(f, _)| f.pointer.as_str()).collect();
+    let positions = record.positions(&pointers);
+    findings
+        .into_iter()
+        .zip(positions)
+        .map(|((f, level), p)| Violation {
+            keyword: f.rule.to_string(),
+            pointer: f.pointer,
+            at: p.at,
+            message: f.message,
+            schema_path: String::new(),
+            level,
+            rule: Some(f.rule),
+        })
+        .collect()
 }
 
 /// The state of a run of `validate`.
@@ -117,6 +241,8 @@ struct Run {
     /// When the current input started, and when its last record was done.
     clock: Instant,
     last: Instant,
+    /// Lint findings below `error`.
+    found: Found,
 }
 
 impl Run {
@@ -168,6 +294,13 @@ impl Run {
             Event::Item(checked) => {
                 let checked = checked?;
                 self.tally.add(checked.status());
+                for v in checked.violations() {
+                    match v.level {
+                        Level::Warn => self.found.warnings += 1,
+                        Level::Info => self.found.infos += 1,
+                        Level::Error | Level::Off => {}
+                    }
+                }
                 self.progress.record(checked.origin.offset, s.err)?;
                 if self.quiet {
                     return Ok(());

@@ -14,8 +14,9 @@
 
 use std::io::{self, Write};
 
-use leadcheck::check::{Checked, Tally, Verdict};
+use leadcheck::check::{Checked, Tally, Verdict, Violation};
 use leadcheck::input::InputError;
+use leadcheck::lint::Level;
 use leadcheck::position::LineCol;
 
 use super::{Palette, escape, text};
@@ -102,16 +103,18 @@ fn location(input: &str, at: Option<LineCol>) -> Vec<(&'static str, String)> {
 pub fn write_checked(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
     let input = &checked.origin.input;
     match &checked.verdict {
-        Verdict::Valid => Ok(()),
+        Verdict::Valid { findings } => {
+            for v in findings {
+                write_violation(out, input, v)?;
+            }
+            Ok(())
+        }
         Verdict::Invalid {
             violations,
             omitted,
         } => {
             for v in violations {
-                let pointer = super::shown_pointer(&v.pointer);
-                let mut props = location(input, Some(v.at));
-                props.push(("title", format!("leadcheck: {pointer}")));
-                command(out, "error", &props, &v.message)?;
+                write_violation(out, input, v)?;
             }
             if *omitted > 0 {
                 let mut props = location(input, Some(checked.origin.start));
@@ -126,6 +129,26 @@ pub fn write_checked(out: &mut dyn Write, checked: &Checked) -> io::Result<()> {
             command(out, "error", &props, message)
         }
     }
+}
+
+/// One annotation: `::error` for a schema violation or an error-level finding, `::warning`
+/// and `::notice` for the lint levels below.
+fn write_violation(out: &mut dyn Write, input: &str, v: &Violation) -> io::Result<()> {
+    let pointer = super::shown_pointer(&v.pointer);
+    let mut props = location(input, Some(v.at));
+    let (name, title) = match v.rule {
+        None => ("error", format!("leadcheck: {pointer}")),
+        Some(rule) => (
+            match v.level {
+                Level::Error => "error",
+                Level::Warn => "warning",
+                Level::Info | Level::Off => "notice",
+            },
+            format!("leadcheck[{rule}]: {pointer}"),
+        ),
+    };
+    props.push(("title", title));
+    command(out, name, &props, &v.message)
 }
 
 /// An input that could not be opened or read to the end.
@@ -148,7 +171,6 @@ pub fn write_summary(out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use leadcheck::check::Violation;
     use leadcheck::record::Origin;
 
     #[test]
@@ -175,6 +197,8 @@ mod tests {
                     keyword: "enum".into(),
                     message: "bad\nvalue 100% \u{1b}[31m".into(),
                     schema_path: String::new(),
+                    level: Level::Error,
+                    rule: None,
                 }],
                 omitted: 2,
             },

@@ -44,6 +44,12 @@ pub struct ErrorJson<'a> {
     pub message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_path: Option<&'a str>,
+    /// A lint finding's rule and level (`error`, `warning`, `info`); absent for the
+    /// schema's violations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
 }
 
 impl<'a> From<&'a Violation> for ErrorJson<'a> {
@@ -55,6 +61,8 @@ impl<'a> From<&'a Violation> for ErrorJson<'a> {
             keyword: &v.keyword,
             message: &v.message,
             schema_path: (!v.schema_path.is_empty()).then_some(v.schema_path.as_str()),
+            rule: v.rule,
+            level: v.rule.map(|_| super::text::level_name(v.level)),
         }
     }
 }
@@ -69,6 +77,8 @@ pub fn errors(c: &Checked) -> Vec<ErrorJson<'_>> {
             keyword: "unreadable",
             message,
             schema_path: None,
+            rule: None,
+            level: None,
         }],
         _ => c.violations().iter().map(ErrorJson::from).collect(),
     }

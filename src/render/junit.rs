@@ -112,7 +112,13 @@ fn failure_message(entry: &Entry) -> String {
     if let Verdict::Unreadable { message, .. } = &c.verdict {
         return format!("unreadable: {message}");
     }
-    let Some(first) = c.violations().first() else {
+    // The first error (lint findings below `error` come along in the details).
+    let Some(first) = c
+        .violations()
+        .iter()
+        .find(|v| v.level == leadcheck::lint::Level::Error)
+        .or(c.violations().first())
+    else {
         return String::new();
     };
     let pointer = super::shown_pointer(&first.pointer);
@@ -196,7 +202,23 @@ fn write_suite(
             escape_text(&String::from_utf8_lossy(&details)),
         )?;
     }
-    writeln!(out, "    <system-out/>")?;
+    // Lint findings below `error` fail no testcase: they are the suite's output, one line
+    // each, as the text format writes them.
+    let mut findings = Vec::new();
+    for entry in &report.records {
+        if entry.checked.status() == Status::Valid {
+            text::write_checked(&mut findings, Palette::PLAIN, &entry.checked)?;
+        }
+    }
+    if findings.is_empty() {
+        writeln!(out, "    <system-out/>")?;
+    } else {
+        writeln!(
+            out,
+            "    <system-out>{}</system-out>",
+            escape_text(&String::from_utf8_lossy(&findings))
+        )?;
+    }
     writeln!(out, "    <system-err/>")?;
     writeln!(out, "  </testsuite>")
 }

@@ -123,7 +123,7 @@ pub fn write_delivery(out: &mut dyn Write, p: Palette, d: &Shown<'_>) -> io::Res
 fn write_problems(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::Result<()> {
     let input = clean(&checked.origin.input);
     match &checked.verdict {
-        Verdict::Valid => {}
+        Verdict::Valid { .. } => {}
         Verdict::Invalid { violations, .. } => {
             for v in violations {
                 writeln!(

@@ -11,6 +11,7 @@ pub mod github;
 pub mod history;
 pub mod json;
 pub mod junit;
+pub mod lint;
 pub mod listen;
 pub mod pretty;
 pub mod progress;

@@ -15,6 +15,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use leadcheck::check::{Checked, Verdict};
+use leadcheck::lint;
 use leadcheck::position::LineCol;
 use leadcheck::record::Origin;
 
@@ -22,6 +23,16 @@ use super::{InputReport, text};
 
 /// The `$schema` a SARIF 2.1.0 log names.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// A level as SARIF names it: `error`, `warning`, `note` (`none` for a rule that is off).
+fn sarif_level(level: lint::Level) -> &'static str {
+    match level {
+        lint::Level::Error => "error",
+        lint::Level::Warn => "warning",
+        lint::Level::Info => "note",
+        lint::Level::Off => "none",
+    }
+}
 
 /// What a rule (a schema keyword) checks, in words.
 fn rule_description(keyword: &str) -> String {
@@ -114,12 +125,8 @@ pub fn log(reports: &[InputReport]) -> Value {
             let c = &entry.checked;
             let input = &c.origin.input;
             match &c.verdict {
-                Verdict::Valid => {}
-                Verdict::Invalid {
-                    violations,
-                    omitted,
-                } => {
-                    for v in violations {
+                Verdict::Valid { .. } | Verdict::Invalid { .. } => {
+                    for v in c.violations() {
                         let pointer = super::shown_pointer(&v.pointer);
                         let mut extra = vec![("pointer", Value::from(v.pointer.as_str()))];
                         if !v.schema_path.is_empty() {
@@ -129,17 +136,18 @@ pub fn log(reports: &[InputReport]) -> Value {
                         pending.push((
                             v.keyword.clone(),
                             json!({
-                                "level": "error",
+                                "level": sarif_level(v.level),
                                 "message": { "text": format!("{pointer}: {}", v.message) },
                                 "locations": [location(input, Some(v.at))],
                                 "properties": properties(&c.origin, c, &extra),
                             }),
                         ));
                     }
-                    if *omitted > 0 {
+                    let omitted = c.omitted();
+                    if omitted > 0 {
                         notifications.push(json!({
                             "level": "note",
-                            "message": { "text": format!("record {}: {}", c.origin.record, text::omitted_note(*omitted)) },
+                            "message": { "text": format!("record {}: {}", c.origin.record, text::omitted_note(omitted)) },
                             "locations": [location(input, Some(c.origin.start))],
                         }));
                     }
@@ -176,13 +184,23 @@ pub fn log(reports: &[InputReport]) -> Value {
     }
     let rules: Vec<Value> = keywords
         .iter()
-        .map(|k| {
-            json!({
+        .map(|k| match lint::rule(k) {
+            // A lint rule: its summary, its help, and its page of documentation.
+            Some(r) => json!({
+                "id": k,
+                "name": k,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.help },
+                "help": { "text": r.help, "markdown": r.page },
+                "defaultConfiguration": { "level": sarif_level(r.default) },
+                "properties": { "group": r.group.name() },
+            }),
+            None => json!({
                 "id": k,
                 "name": k,
                 "shortDescription": { "text": rule_description(k) },
                 "defaultConfiguration": { "level": "error" },
-            })
+            }),
         })
         .collect();
     let successful = reports.iter().all(|r| r.failure.is_none());

@@ -15,15 +15,7 @@ use super::term::{self, escape_control};
 /// The text summary. Values and field names come from payloads: they are escaped
 /// ([`term::escape_control`]) and padded by display width.
 pub fn write_text(out: &mut dyn Write, p: Palette, s: &Stats) -> io::Result<()> {
-    let tally = leadcheck::check::Tally {
-        records: s.records,
-        valid: s.valid,
-        invalid: s.invalid,
-        unreadable: s.unreadable,
-        inputs: s.inputs,
-        failed_inputs: s.failed_inputs,
-    };
-    writeln!(out, "{}", super::text::counts(Palette::PLAIN, &tally))?;
+    writeln!(out, "{}", super::text::counts(Palette::PLAIN, &s.tally))?;
     writeln!(out, "distinct lead ids: {}", s.distinct_lead_ids)?;
     if let (Some(first), Some(last)) = (&s.first_created, &s.last_created) {
         writeln!(
@@ -114,7 +106,7 @@ mod tests {
     #[test]
     fn payload_text_is_escaped_and_columns_line_up() {
         let mut s = Stats::new();
-        s.records = 3;
+        s.tally.records = 3;
         s.objects = 3;
         s.first_created = Some("2016-02-01T10:00:00Z".into());
         s.last_created = Some("2016-02-01T10:00:00Z\u{1b}]0;x\u{7}".into());

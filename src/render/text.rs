@@ -3,30 +3,31 @@
 
 use std::io::{self, Write};
 
-use leadcheck::check::{Checked, Tally, Verdict};
+use leadcheck::check::{Checked, Tally, Verdict, Violation};
 use leadcheck::input::{InputError, Skipped};
+use leadcheck::lint::Level;
 use leadcheck::position::LineCol;
 
 use super::{Palette, escape, location, shown_pointer};
 
-/// Writes one line per violation of an invalid record, one line for an unreadable one, and
-/// nothing for a valid one.
+/// Writes one line per violation (and lint finding) of a record, one line for an unreadable
+/// one, and nothing for a valid one without findings. A lint finding says its level and
+/// rule: `INPUT:LINE:COL: warning[phone-e164]: /pointer: message`.
 pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::Result<()> {
     let input = &checked.origin.input;
     match &checked.verdict {
-        Verdict::Valid => Ok(()),
+        Verdict::Valid { findings } => {
+            for v in findings {
+                write_violation(out, p, input, v)?;
+            }
+            Ok(())
+        }
         Verdict::Invalid {
             violations,
             omitted,
         } => {
             for v in violations {
-                writeln!(
-                    out,
-                    "{} {}: {}",
-                    p.location(&format!("{}:", location(input, Some(v.at)))),
-                    p.pointer(&shown_pointer(&v.pointer)),
-                    escape(&v.message)
-                )?;
+                write_violation(out, p, input, v)?;
             }
             if *omitted > 0 {
                 write_note(
@@ -46,6 +47,39 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
             p.error("unreadable"),
             escape(message)
         ),
+    }
+}
+
+fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) -> io::Result<()> {
+    let at = p.location(&format!("{}:", location(input, Some(v.at))));
+    let pointer = p.pointer(&shown_pointer(&v.pointer));
+    match v.rule {
+        None => writeln!(out, "{at} {pointer}: {}", escape(&v.message)),
+        Some(rule) => writeln!(
+            out,
+            "{at} {}: {pointer}: {}",
+            level_word(p, v.level, rule),
+            escape(&v.message)
+        ),
+    }
+}
+
+/// `warning[phone-e164]`, coloured by level.
+pub fn level_word(p: Palette, level: Level, rule: &str) -> String {
+    let word = format!("{}[{rule}]", level_name(level));
+    match level {
+        Level::Error => p.error(&word),
+        Level::Warn => p.warn(&word),
+        Level::Info | Level::Off => p.dim(&word),
+    }
+}
+
+/// A lint level as output says it: `error`, `warning`, `info`.
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warn => "warning",
+        Level::Info | Level::Off => "info",
     }
 }
 
@@ -127,6 +161,19 @@ pub fn inputs(t: &Tally) -> String {
         inputs.push_str(&format!(", {} could not be read", t.failed_inputs));
     }
     inputs
+}
+
+/// The closing line of a run with lint findings: the counts, then `; W warnings, N infos`.
+pub fn write_counts_and_findings(
+    out: &mut dyn Write,
+    p: Palette,
+    t: &Tally,
+    warnings: u64,
+    infos: u64,
+) -> io::Result<()> {
+    let warnings = plural(warnings, "warning");
+    let infos = plural(infos, "info");
+    writeln!(out, "{}; {}, {}", counts(p, t), p.warn(&warnings), infos)
 }
 
 /// The closing line of a run, on stderr.

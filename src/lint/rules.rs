@@ -1,0 +1,1621 @@
+//! The rules about one record.
+//!
+//! A record's fields are found in one pass over its keys, each compared only with the
+//! (at most two) fields the rules read ([`FIELDS`]) of the same first letter and length,
+//! instead of a B-tree lookup (a dozen string comparisons) per field and rule.
+//! The rules then read those slots, and allocate only when they have something to say: a
+//! valid record costs no regex and no heap allocation. Values of the wrong JSON type are
+//! left to the schema.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+use super::{Context, Finding, Rule, quote};
+use crate::position::escape_token;
+
+type Object = Map<String, Value>;
+
+macro_rules! fields {
+    ($($field:ident = $name:literal,)*) => {
+        /// The top-level fields the rules read, sorted.
+        const FIELDS: &[&str] = &[$($name),*];
+
+        /// A field of [`FIELDS`], by its index.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum F {
+            $($field),*
+        }
+    };
+}
+
+fields! {
+    CallDuration = "call_duration",
+    CallDurationSeconds = "call_duration_seconds",
+    CallStatus = "call_status",
+    CallerNumber = "caller_number",
+    ContactCompanyName = "contact_company_name",
+    ContactEmailAddress = "contact_email_address",
+    ContactName = "contact_name",
+    ContactPhoneNumber = "contact_phone_number",
+    DateCreated = "date_created",
+    DestinationNumber = "destination_number",
+    Duplicate = "duplicate",
+    EmailAddress = "email_address",
+    FieldMappings = "field_mappings",
+    IpAddress = "ip_address",
+    LandingUrl = "landing_url",
+    LastUpdated = "last_updated",
+    LeadState = "lead_state",
+    LeadUrl = "lead_url",
+    MappedFields = "mapped_fields",
+    PhoneNumber = "phone_number",
+    PlayRecording = "play_recording",
+    PlayVoicemail = "play_voicemail",
+    ProfileId = "profile_id",
+    QuoteValue = "quote_value",
+    Recording = "recording",
+    SalesValue = "sales_value",
+    Spam = "spam",
+    TrackingNumber = "tracking_number",
+    UserId = "user_id",
+    Voicemail = "voicemail",
+}
+
+impl F {
+    fn name(self) -> &'static str {
+        FIELDS[self as usize]
+    }
+
+    /// The field's JSON Pointer (no name in [`FIELDS`] needs escaping).
+    fn pointer(self) -> String {
+        let mut pointer = String::with_capacity(1 + self.name().len());
+        pointer.push('/');
+        pointer.push_str(self.name());
+        pointer
+    }
+}
+
+/// The values of [`FIELDS`] in one record.
+struct Record<'a> {
+    slots: [Option<&'a Value>; FIELDS.len()],
+}
+
+/// Keys shorter than this, starting with a lowercase ASCII letter, can be one of [`FIELDS`].
+const MAX_LENGTH: usize = 32;
+
+/// For a first letter and a length, the (at most two) [`FIELDS`] that have them, as index
+/// + 1 (0: none). A key is then compared with those alone.
+const BY_LETTER_AND_LENGTH: [[u8; 2]; 26 * MAX_LENGTH] = {
+    let mut table = [[0u8; 2]; 26 * MAX_LENGTH];
+    let mut i = 0;
+    while i < FIELDS.len() {
+        let name = FIELDS[i].as_bytes();
+        assert!(name[0].is_ascii_lowercase() && name.len() < MAX_LENGTH);
+        let slot = (name[0] - b'a') as usize * MAX_LENGTH + name.len();
+        if table[slot][0] == 0 {
+            table[slot][0] = i as u8 + 1;
+        } else {
+            assert!(
+                table[slot][1] == 0,
+                "three fields share a first letter and a length"
+            );
+            table[slot][1] = i as u8 + 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+impl<'a> Record<'a> {
+    /// The record's values of [`FIELDS`]: one pass over its keys, each compared with the
+    /// (at most two) fields of the same first letter and length.
+    fn new(obj: &'a Object) -> Record<'a> {
+        let mut slots = [None; FIELDS.len()];
+        for (key, value) in obj {
+            let bytes = key.as_bytes();
+            // The length is known without reading the key's text.
+            if bytes.is_empty() || bytes.len() >= MAX_LENGTH {
+                continue;
+            }
+            let letter = bytes[0].wrapping_sub(b'a');
+            if letter >= 26 {
+                continue;
+            }
+            for candidate in BY_LETTER_AND_LENGTH[usize::from(letter) * MAX_LENGTH + bytes.len()] {
+                let Some(i) = usize::from(candidate).checked_sub(1) else {
+                    break;
+                };
+                if FIELDS[i].as_bytes() == bytes {
+                    slots[i] = Some(value);
+                    break;
+                }
+            }
+        }
+        Record { slots }
+    }
+
+    fn get(&self, field: F) -> Option<&'a Value> {
+        self.slots[field as usize]
+    }
+
+    fn str(&self, field: F) -> Option<&'a str> {
+        self.get(field)?.as_str()
+    }
+
+    /// The field's string when it has more than white space.
+    fn text(&self, field: F) -> Option<&'a str> {
+        self.str(field).filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// The findings of every rule of `ctx.rules` about `value`, in the order of
+/// [`super::rules()`], and within a rule in the order of the fields it checks. A value that
+/// is not an object has no findings (the schema reports it).
+pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(obj) = value.as_object() else {
+        return out;
+    };
+    let on = |rule| ctx.rules.contains(rule);
+    let mut per_field = ctx.rules;
+    per_field.remove(Rule::EmptyString);
+    per_field.remove(Rule::StateRegression);
+    per_field.remove(Rule::DuplicateDelivery);
+    if per_field.is_empty() {
+        if on(Rule::EmptyString) {
+            empty_string(obj, &mut out);
+        }
+        return out;
+    }
+    let rec = Record::new(obj);
+    if on(Rule::UserIdProfile) {
+        user_id_profile(&rec, &mut out);
+    }
+    if on(Rule::MappingMismatch) {
+        mapping_mismatch(&rec, &mut out);
+    }
+    if on(Rule::SpamWithValue) {
+        spam_with_value(&rec, &mut out);
+    }
+    if on(Rule::CallDurationMismatch) {
+        call_duration_mismatch(&rec, &mut out);
+    }
+    if on(Rule::PhoneE164) {
+        phone_e164(&rec, &mut out);
+    }
+    if on(Rule::EmailSyntax) {
+        email_syntax(&rec, &mut out);
+    }
+    if on(Rule::UrlSyntax) {
+        url_syntax(&rec, &mut out);
+    }
+    if on(Rule::PrivateIp) {
+        private_ip(&rec, &mut out);
+    }
+    let (future, order) = (on(Rule::FutureDate), on(Rule::TimestampsOrder));
+    if future || order {
+        let created = Stamp::of(&rec, F::DateCreated);
+        let updated = Stamp::of(&rec, F::LastUpdated);
+        if future {
+            future_date(
+                [(F::DateCreated, created), (F::LastUpdated, updated)],
+                ctx,
+                &mut out,
+            );
+        }
+        if order {
+            timestamps_order(created, updated, &mut out);
+        }
+    }
+    if on(Rule::LeadStateSpelling) {
+        lead_state_spelling(&rec, &mut out);
+    }
+    if on(Rule::EmptyString) {
+        empty_string(obj, &mut out);
+    }
+    out
+}
+
+/// `s` split around the first `byte` (ASCII): a plain loop, which on the short strings of a
+/// payload beats the setup of a `str` pattern search.
+fn split_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == byte)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// `s` split around the last `byte` (ASCII).
+fn rsplit_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|b| b == byte)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+fn has_double_dot(s: &str) -> bool {
+    s.as_bytes().windows(2).any(|w| w == b"..")
+}
+
+// ---------------------------------------------------------------------------------------
+// consistency
+
+fn user_id_profile(rec: &Record, out: &mut Vec<Finding>) {
+    let (Some(user_id), Some(profile_id)) = (
+        rec.text(F::UserId),
+        rec.get(F::ProfileId).and_then(Value::as_u64),
+    ) else {
+        return;
+    };
+    let prefix = split_byte(user_id, b'-').map_or(user_id, |(p, _)| p);
+    let same = prefix.bytes().all(|b| b.is_ascii_digit())
+        && (prefix == "0" || !prefix.starts_with('0'))
+        && prefix.parse::<u64>() == Ok(profile_id);
+    if !same {
+        out.push(Finding::new(
+            Rule::UserIdProfile,
+            F::UserId.pointer(),
+            format!(
+                "{} starts with {}, expected profile_id {profile_id}",
+                quote(user_id),
+                quote(prefix)
+            ),
+        ));
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Compare {
+    Email,
+    Phone,
+    Name,
+}
+
+/// The contact field a standard mapping should agree with, and how they are compared.
+fn mapped_contact(label: &str) -> Option<(F, Compare)> {
+    Some(match label {
+        "Company Name" => (F::ContactCompanyName, Compare::Name),
+        "Contact Name" | "Contact Person" => (F::ContactName, Compare::Name),
+        "Email" => (F::ContactEmailAddress, Compare::Email),
+        "Phone Number" => (F::ContactPhoneNumber, Compare::Phone),
+        _ => return None,
+    })
+}
+
+fn mapping_mismatch(rec: &Record, out: &mut Vec<Finding>) {
+    for map_field in [F::FieldMappings, F::MappedFields] {
+        // `[]` (an empty PHP array) and other non-objects have nothing to compare.
+        let Some(map) = rec.get(map_field).and_then(Value::as_object) else {
+            continue;
+        };
+        // One pass over the (small) map, in its key order.
+        for (label, mapped) in map {
+            let Some((contact_field, compare)) = mapped_contact(label) else {
+                continue;
+            };
+            let (Some(mapped), Some(contact)) = (
+                mapped.as_str().filter(|s| !s.trim().is_empty()),
+                rec.text(contact_field),
+            ) else {
+                continue;
+            };
+            let same = match compare {
+                Compare::Email => mapped.trim().eq_ignore_ascii_case(contact.trim()),
+                Compare::Phone => same_phone(mapped, contact),
+                Compare::Name => same_name(mapped, contact),
+            };
+            if !same {
+                let how = match compare {
+                    Compare::Phone => " (digits compared)",
+                    _ => "",
+                };
+                out.push(Finding::new(
+                    Rule::MappingMismatch,
+                    format!("/{}/{}", map_field.name(), escape_token(label)),
+                    format!(
+                        "{} disagrees with {} {}{how}",
+                        quote(mapped),
+                        contact_field.name(),
+                        quote(contact)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether two phone numbers are the same number, comparing digits only: equal, or one is
+/// the other with a country code of 1 to 3 digits in front (`+17044695324` and
+/// `(704) 469-5324`), leading zeros (a national trunk prefix) left out.
+fn same_phone(a: &str, b: &str) -> bool {
+    fn significant(s: &str) -> usize {
+        s.bytes()
+            .filter(u8::is_ascii_digit)
+            .skip_while(|&d| d == b'0')
+            .count()
+    }
+    fn digits_backwards(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().rev().filter(u8::is_ascii_digit)
+    }
+    let (na, nb) = (significant(a), significant(b));
+    let shorter = na.min(nb);
+    if na != nb && (shorter < 7 || na.abs_diff(nb) > 3) {
+        return false;
+    }
+    digits_backwards(a)
+        .take(shorter)
+        .eq(digits_backwards(b).take(shorter))
+}
+
+/// Whether two names are the same, ignoring case and runs of white space.
+fn same_name(a: &str, b: &str) -> bool {
+    fn normal(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.split_whitespace().enumerate().flat_map(|(i, word)| {
+            (i > 0)
+                .then_some(' ')
+                .into_iter()
+                .chain(word.chars().flat_map(char::to_lowercase))
+        })
+    }
+    a == b || normal(a).eq(normal(b))
+}
+
+fn spam_with_value(rec: &Record, out: &mut Vec<Finding>) {
+    let flag = |field| rec.get(field) == Some(&Value::Bool(true));
+    let marked = match (flag(F::Spam), flag(F::Duplicate)) {
+        (false, false) => return,
+        (true, false) => "spam",
+        (false, true) => "duplicate",
+        (true, true) => "spam and duplicate",
+    };
+    for field in [F::QuoteValue, F::SalesValue] {
+        let Some(Value::Number(n)) = rec.get(field) else {
+            continue;
+        };
+        if n.as_f64().is_some_and(|v| v > 0.0) {
+            out.push(Finding::new(
+                Rule::SpamWithValue,
+                field.pointer(),
+                format!("{n} on a lead marked {marked}; expected null or 0"),
+            ));
+        }
+    }
+}
+
+fn call_duration_mismatch(rec: &Record, out: &mut Vec<Finding>) {
+    let (Some(text), Some(seconds)) = (
+        rec.text(F::CallDuration),
+        rec.get(F::CallDurationSeconds).and_then(Value::as_u64),
+    ) else {
+        return;
+    };
+    let Some(parsed) = parse_duration(text) else {
+        // A wording we do not know is no evidence of a mismatch.
+        return;
+    };
+    if parsed != seconds {
+        out.push(Finding::new(
+            Rule::CallDurationMismatch,
+            F::CallDuration.pointer(),
+            format!(
+                "{} is {parsed} seconds, but call_duration_seconds is {seconds}",
+                quote(text)
+            ),
+        ));
+    }
+}
+
+/// Units of [`parse_duration`] and their length in seconds.
+const UNITS: [(&str, u64); 15] = [
+    ("h", 3600),
+    ("hr", 3600),
+    ("hrs", 3600),
+    ("hour", 3600),
+    ("hours", 3600),
+    ("m", 60),
+    ("min", 60),
+    ("mins", 60),
+    ("minute", 60),
+    ("minutes", 60),
+    ("s", 1),
+    ("sec", 1),
+    ("secs", 1),
+    ("second", 1),
+    ("seconds", 1),
+];
+
+/// Seconds in a duration written as WhatConverts writes `call_duration` (`13 seconds`,
+/// `2 minutes 5 seconds`, `1 hour 2 minutes`), with abbreviations (`2 min 5 sec`, `2m 5s`),
+/// commas and `and`, or as a clock (`2:05`, `1:02:05`). `None` for anything else.
+fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if text.contains(':') {
+        let mut total: u64 = 0;
+        let mut parts = 0;
+        for part in text.split(':') {
+            if part.is_empty() || part.len() > 6 || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            // Below the leading part, minutes and seconds have two digits and stay under 60.
+            let n: u64 = part.parse().ok()?;
+            if parts > 0 && (part.len() != 2 || n >= 60) {
+                return None;
+            }
+            total = total.checked_mul(60)?.checked_add(n)?;
+            parts += 1;
+        }
+        return (2..=3).contains(&parts).then_some(total);
+    }
+    let mut total: u64 = 0;
+    let mut pending: Option<u64> = None;
+    let mut units = 0;
+    for word in text.split(|c: char| c.is_whitespace() || c == ',') {
+        if word.is_empty() || (word == "and" && pending.is_none()) {
+            continue;
+        }
+        // A number and its unit may be written together (`5s`).
+        let split = word
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(word.len());
+        let (number, unit) = word.split_at(split);
+        if !number.is_empty() {
+            if pending.is_some() || number.len() > 9 {
+                return None;
+            }
+            pending = Some(number.parse().ok()?);
+        }
+        if unit.is_empty() {
+            continue;
+        }
+        let (_, factor) = UNITS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(unit))?;
+        total = total.checked_add(pending.take()?.checked_mul(*factor)?)?;
+        units += 1;
+    }
+    (pending.is_none() && units > 0).then_some(total)
+}
+
+// ---------------------------------------------------------------------------------------
+// format
+
+const PHONES: [F; 5] = [
+    F::PhoneNumber,
+    F::ContactPhoneNumber,
+    F::CallerNumber,
+    F::TrackingNumber,
+    F::DestinationNumber,
+];
+
+fn phone_e164(rec: &Record, out: &mut Vec<Finding>) {
+    for field in PHONES {
+        let Some(phone) = rec.str(field) else {
+            continue;
+        };
+        if phone.is_empty() || is_e164(phone) {
+            continue;
+        }
+        out.push(Finding::new(
+            Rule::PhoneE164,
+            field.pointer(),
+            format!(
+                "{} is not an E.164 phone number (+ and 8 to 15 digits)",
+                quote(phone)
+            ),
+        ));
+    }
+}
+
+fn is_e164(s: &str) -> bool {
+    s.strip_prefix('+')
+        .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn email_syntax(rec: &Record, out: &mut Vec<Finding>) {
+    for field in [F::EmailAddress, F::ContactEmailAddress] {
+        let Some(email) = rec.str(field) else {
+            continue;
+        };
+        if email.is_empty() || is_plausible_email(email) {
+            continue;
+        }
+        out.push(Finding::new(
+            Rule::EmailSyntax,
+            field.pointer(),
+            format!(
+                "{} is not a plausible email address (name@example.com: no display name or \
+                 spaces, a dot in the domain)",
+                quote(email)
+            ),
+        ));
+    }
+}
+
+/// `local@domain`: one `@`; a local part of 1 to 64 bytes without spaces, controls,
+/// brackets or quotes, and no leading, trailing or doubled dot; a domain of two or more
+/// labels of letters, digits and inner hyphens (any script), the last one not all digits.
+fn is_plausible_email(s: &str) -> bool {
+    if s.is_ascii() {
+        is_plausible_ascii_email(s.as_bytes())
+    } else {
+        is_plausible_any_email(s)
+    }
+}
+
+/// [`is_plausible_email`] for ASCII text, in one pass.
+fn is_plausible_ascii_email(s: &[u8]) -> bool {
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    if local.is_empty() || local.len() > 64 || domain.is_empty() || domain.len() > 253 {
+        return false;
+    }
+    let mut previous = b'.'; // a leading dot counts as doubled
+    for &b in local {
+        let bad = !b.is_ascii_graphic()
+            || matches!(
+                b,
+                b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
+            )
+            || (b == b'.' && previous == b'.');
+        if bad {
+            return false;
+        }
+        previous = b;
+    }
+    if previous == b'.' {
+        return false;
+    }
+    let (mut dots, mut length, mut digits_only) = (0, 0, true);
+    previous = b'.';
+    for &b in domain {
+        if b == b'.' {
+            if length == 0 || previous == b'-' {
+                return false;
+            }
+            dots += 1;
+            (length, digits_only) = (0, true);
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && length > 0) {
+            length += 1;
+            digits_only &= b.is_ascii_digit();
+            if length > 63 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        previous = b;
+    }
+    dots > 0 && length > 0 && previous != b'-' && !digits_only
+}
+
+/// [`is_plausible_email`] for any text.
+fn is_plausible_any_email(s: &str) -> bool {
+    let Some((local, domain)) = split_byte(s, b'@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !has_double_dot(local)
+        && local.bytes().all(|b| {
+            b.is_ascii_graphic()
+                && !matches!(
+                    b,
+                    b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
+                )
+                || !b.is_ascii()
+        })
+        && (local.is_ascii() || local.chars().all(|c| !c.is_whitespace() && !c.is_control()));
+    if !local_ok || domain.is_empty() || domain.len() > 253 {
+        return false;
+    }
+    let mut labels = 0;
+    let mut last = "";
+    let mut rest = Some(domain);
+    while let Some(part) = rest {
+        let label = match split_byte(part, b'.') {
+            Some((label, more)) => {
+                rest = Some(more);
+                label
+            }
+            None => {
+                rest = None;
+                part
+            }
+        };
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || !b.is_ascii())
+            && (label.is_ascii() || label.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        if !ok {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2 && !last.bytes().all(|b| b.is_ascii_digit())
+}
+
+const URLS: [F; 6] = [
+    F::LeadUrl,
+    F::LandingUrl,
+    F::Recording,
+    F::PlayRecording,
+    F::Voicemail,
+    F::PlayVoicemail,
+];
+
+fn url_syntax(rec: &Record, out: &mut Vec<Finding>) {
+    for field in URLS {
+        let Some(url) = rec.str(field) else {
+            continue;
+        };
+        if url.is_empty() || is_http_url(url) {
+            continue;
+        }
+        out.push(Finding::new(
+            Rule::UrlSyntax,
+            field.pointer(),
+            format!(
+                "{} is not an http(s) URL with a host (https://example.com/…)",
+                quote(url)
+            ),
+        ));
+    }
+}
+
+/// `http://` or `https://` (any case), then a host (a name of letters, digits, `-`, `_` and
+/// inner dots, or a bracketed IPv6 address), an optional port, and anything after a `/`,
+/// `?` or `#`.
+fn is_http_url(s: &str) -> bool {
+    fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+        let head = s.get(..prefix.len())?;
+        head.eq_ignore_ascii_case(prefix)
+            .then(|| &s[prefix.len()..])
+    }
+    let Some(rest) = strip(s, "https://").or_else(|| strip(s, "http://")) else {
+        return false;
+    };
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host_port = rsplit_byte(authority, b'@').map_or(authority, |(_, h)| h);
+    let (host_ok, port) = if let Some(bracketed) = host_port.strip_prefix('[') {
+        let Some((ip, port)) = split_byte(bracketed, b']') else {
+            return false;
+        };
+        (ip.parse::<Ipv6Addr>().is_ok(), port)
+    } else {
+        let (host, port) = match host_port.bytes().position(|b| b == b':') {
+            Some(i) => host_port.split_at(i),
+            None => (host_port, ""),
+        };
+        let ok = if host.is_ascii() {
+            is_ascii_host(host.as_bytes())
+        } else {
+            !host.starts_with('.')
+                && !has_double_dot(host)
+                && host
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        };
+        (ok, port)
+    };
+    let port_ok = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(digits) => {
+            digits.len() <= 5
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && digits
+                    .parse::<u32>()
+                    .map_or(digits.is_empty(), |p| p <= 65535)
+        }
+    };
+    host_ok && port_ok
+}
+
+/// An ASCII host name of letters, digits, `-`, `_` and dots, not empty, not starting with a
+/// dot, with no two dots in a row: one pass.
+fn is_ascii_host(host: &[u8]) -> bool {
+    let mut previous = b'.'; // a leading dot counts as doubled
+    for &b in host {
+        let ok = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_')
+            || (b == b'.' && previous != b'.');
+        if !ok {
+            return false;
+        }
+        previous = b;
+    }
+    !host.is_empty()
+}
+
+fn private_ip(rec: &Record, out: &mut Vec<Finding>) {
+    let Some(text) = rec.str(F::IpAddress) else {
+        return;
+    };
+    // An address that does not parse is the schema's to report.
+    let Ok(ip) = text.trim().parse::<IpAddr>() else {
+        return;
+    };
+    if let Some(kind) = non_public(ip) {
+        out.push(Finding::new(
+            Rule::PrivateIp,
+            F::IpAddress.pointer(),
+            format!(
+                "{} is a {kind} address, not a visitor's public address",
+                quote(text)
+            ),
+        ));
+    }
+}
+
+/// What kind of address `ip` is when no visitor on the internet can have it. Documentation
+/// ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are left alone:
+/// they are what examples and test fixtures use.
+fn non_public(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => non_public_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return non_public_v4(v4);
+            }
+            let first = v6.segments()[0];
+            if v6.is_unspecified() {
+                Some("unspecified")
+            } else if v6.is_loopback() {
+                Some("loopback")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("private (unique local, RFC 4193)")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("link-local")
+            } else if v6.is_multicast() {
+                Some("multicast")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn non_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, ..] = ip.octets();
+    if ip.is_private() {
+        Some("private (RFC 1918)")
+    } else if ip.is_loopback() {
+        Some("loopback")
+    } else if ip.is_link_local() {
+        Some("link-local")
+    } else if a == 0 {
+        Some("unspecified")
+    } else if a == 100 && (64..128).contains(&b) {
+        Some("carrier-grade NAT (RFC 6598)")
+    } else if ip.is_broadcast() {
+        Some("broadcast")
+    } else if ip.is_multicast() {
+        Some("multicast")
+    } else {
+        None
+    }
+}
+
+/// Leeway for clocks that are a little apart, in seconds: a timestamp this far ahead of
+/// the time of checking is not reported.
+pub(super) const FUTURE_LEEWAY: i64 = 300;
+
+/// `at` written as WhatConverts writes timestamps, `YYYY-MM-DDTHH:MM:SSZ` (years 0 to 9999).
+pub(super) fn canonical_text(at: Timestamp) -> Option<[u8; 20]> {
+    let text = Timestamp::from_second(at.as_second()).ok()?.to_string();
+    let bytes: [u8; 20] = text.as_bytes().try_into().ok()?;
+    is_canonical(&bytes).then_some(bytes)
+}
+
+/// Whether `s` is `YYYY-MM-DDTHH:MM:SSZ`. Two such strings order as text as the times
+/// they name do (when they name real times: otherwise they do not parse, and no rule about
+/// them fires).
+fn is_canonical(s: &[u8]) -> bool {
+    let Ok(
+        &[
+            y1,
+            y2,
+            y3,
+            y4,
+            b'-',
+            m1,
+            m2,
+            b'-',
+            d1,
+            d2,
+            b'T',
+            h1,
+            h2,
+            b':',
+            i1,
+            i2,
+            b':',
+            s1,
+            s2,
+            b'Z',
+        ],
+    ) = <&[u8; 20]>::try_from(s)
+    else {
+        return false;
+    };
+    [y1, y2, y3, y4, m1, m2, d1, d2, h1, h2, i1, i2, s1, s2]
+        .iter()
+        .fold(true, |all, b| all & b.is_ascii_digit())
+}
+
+/// A `date_created` or `last_updated` value, and whether it is in the canonical form.
+#[derive(Clone, Copy)]
+struct Stamp<'a> {
+    text: &'a str,
+    canonical: bool,
+}
+
+impl<'a> Stamp<'a> {
+    fn of(rec: &Record<'a>, field: F) -> Option<Stamp<'a>> {
+        let text = rec.str(field)?;
+        Some(Stamp {
+            text,
+            canonical: is_canonical(text.as_bytes()),
+        })
+    }
+}
+
+fn parse_time(text: &str) -> Option<Timestamp> {
+    text.parse().ok()
+}
+
+fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut Vec<Finding>) {
+    for (field, stamp) in stamps {
+        let Some(Stamp { text, canonical }) = stamp else {
+            continue;
+        };
+        // Not after the latest acceptable time, as text: no need to parse.
+        if canonical && ctx.latest.is_some_and(|l| text.as_bytes() <= &l[..]) {
+            continue;
+        }
+        let Some(at) = parse_time(text) else {
+            continue;
+        };
+        let now = ctx.now();
+        if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY) {
+            let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
+            out.push(Finding::new(
+                Rule::FutureDate,
+                field.pointer(),
+                format!(
+                    "{} is later than the time of checking ({now}); expected a time in the past",
+                    quote(text)
+                ),
+            ));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// quirk
+
+fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut Vec<Finding>) {
+    let (Some(created), Some(updated)) = (created, updated) else {
+        return;
+    };
+    // In order as text: no need to parse.
+    if created.canonical && updated.canonical && updated.text >= created.text {
+        return;
+    }
+    let (created_text, updated_text) = (created.text, updated.text);
+    let (Some(created), Some(updated)) = (parse_time(created_text), parse_time(updated_text))
+    else {
+        return;
+    };
+    if updated < created {
+        out.push(Finding::new(
+            Rule::TimestampsOrder,
+            F::LastUpdated.pointer(),
+            format!(
+                "{} is earlier than date_created {}, as in every official WhatConverts example",
+                quote(updated_text),
+                quote(created_text)
+            ),
+        ));
+    }
+}
+
+fn lead_state_spelling(rec: &Record, out: &mut Vec<Finding>) {
+    for field in [F::LeadState, F::CallStatus] {
+        if rec.str(field) == Some("In Progess") {
+            out.push(Finding::new(
+                Rule::LeadStateSpelling,
+                field.pointer(),
+                r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
+                    .to_string(),
+            ));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// pedantic
+
+fn empty_string(obj: &Object, out: &mut Vec<Finding>) {
+    for (key, value) in obj {
+        if value.as_str() == Some("") {
+            out.push(Finding::new(
+                Rule::EmptyString,
+                format!("/{}", escape_token(key)),
+                r#""" where the key could be left out; expected a value or no key"#.to_string(),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: &str = "2026-03-01T12:00:00Z";
+
+    fn run(rule: Rule, value: Value) -> Vec<String> {
+        let ctx = Context::at(NOW.parse().unwrap()).with_rules([rule].into_iter().collect());
+        check(&value, &ctx)
+            .into_iter()
+            .map(|f| {
+                assert_eq!(f.rule, rule.name());
+                format!("{}: {}", f.pointer, f.message)
+            })
+            .collect()
+    }
+
+    fn none(rule: Rule, value: Value) {
+        assert_eq!(run(rule, value), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fields_are_found_by_first_letter_and_length() {
+        assert!(FIELDS.windows(2).all(|w| w[0] < w[1]), "{FIELDS:?}");
+        for (i, name) in FIELDS.iter().enumerate() {
+            let slot = usize::from(name.as_bytes()[0] - b'a') * MAX_LENGTH + name.len();
+            assert!(
+                BY_LETTER_AND_LENGTH[slot].contains(&(i as u8 + 1)),
+                "{name}"
+            );
+        }
+        let filled = BY_LETTER_AND_LENGTH
+            .iter()
+            .flatten()
+            .filter(|&&c| c != 0)
+            .count();
+        assert_eq!(filled, FIELDS.len());
+        assert_eq!(F::CallDuration.name(), "call_duration");
+        assert_eq!(F::Voicemail.name(), "voicemail");
+        assert_eq!(F::LeadState.pointer(), "/lead_state");
+        let map = json!({
+            "zip": 1, "ip_address": 2, "Zeta": 3, "call_status": 4, "": 5, "é": 6,
+            "call_statu": 7, "call_statuss": 8, "voicemail": 9, "ip_addresS": 10,
+            "caller_number": 11, "call_duration": 12, "{": 13, "x".repeat(40): 14,
+        });
+        let rec = Record::new(map.as_object().unwrap());
+        assert_eq!(rec.get(F::IpAddress), Some(&json!(2)));
+        assert_eq!(rec.get(F::CallStatus), Some(&json!(4)));
+        assert_eq!(rec.get(F::Voicemail), Some(&json!(9)));
+        // Two fields of the same first letter and length.
+        assert_eq!(rec.get(F::CallerNumber), Some(&json!(11)));
+        assert_eq!(rec.get(F::CallDuration), Some(&json!(12)));
+        assert_eq!(rec.slots.iter().flatten().count(), 5);
+    }
+
+    #[test]
+    fn user_id_profile() {
+        let r = Rule::UserIdProfile;
+        let uid = "51497-af17340d-62b8-3044-423f-3dc754e621c2";
+        none(r, json!({"user_id": uid, "profile_id": 51497}));
+        none(r, json!({"user_id": "", "profile_id": 51497}));
+        none(r, json!({"user_id": uid}));
+        none(r, json!({"user_id": uid, "profile_id": "51497"}));
+        assert_eq!(
+            run(r, json!({"user_id": uid, "profile_id": 51498})),
+            [
+                r#"/user_id: "51497-af17340d-62b8-3044-423f-3dc754e621c2" starts with "51497", expected profile_id 51498"#
+            ]
+        );
+        // The digits as written: no sign, no leading zero, no space, nothing before them.
+        for uid in ["+51497-a", "051497-a", " 51497-a", "x-51497"] {
+            let found = run(r, json!({"user_id": uid, "profile_id": 51497}));
+            assert_eq!(found.len(), 1, "{uid}");
+        }
+        none(r, json!({"user_id": "51497", "profile_id": 51497}));
+        assert_eq!(
+            run(r, json!({"user_id": "\n-x", "profile_id": 1})),
+            [r#"/user_id: "\n-x" starts with "\n", expected profile_id 1"#]
+        );
+    }
+
+    #[test]
+    fn mapping_mismatch() {
+        let r = Rule::MappingMismatch;
+        let contact = json!({
+            "contact_name": "Jeremy  Helms",
+            "contact_company_name": "Call Tracking Company",
+            "contact_email_address": "Hello@WhatConverts.com",
+            "contact_phone_number": "+17044695324",
+        });
+        let with = |key: &str, map: Value| {
+            let mut v = contact.clone();
+            v[key] = map;
+            v
+        };
+        let agreeing = json!({
+            "Company Name": "call tracking company",
+            "Contact Person": "JEREMY HELMS",
+            "Contact Name": " Jeremy Helms ",
+            "Email": "hello@whatconverts.com",
+            "Phone Number": "(704) 469-5324",
+        });
+        none(r, with("field_mappings", agreeing.clone()));
+        none(r, with("mapped_fields", agreeing));
+        none(r, with("field_mappings", json!([])));
+        none(r, with("field_mappings", json!("text")));
+        none(
+            r,
+            with(
+                "mapped_fields",
+                json!({"Company Name": null, "Email": "", "Phone Number": null}),
+            ),
+        );
+        // Either side empty: nothing to compare.
+        none(
+            r,
+            json!({"contact_email_address": "", "field_mappings": {"Email": "a@b.co"}}),
+        );
+        assert_eq!(
+            run(
+                r,
+                with(
+                    "field_mappings",
+                    json!({
+                        "Company Name": "Other Co",
+                        "Contact Person": "Jane Doe",
+                        "Email": "jane@example.com",
+                        "Phone Number": "(704) 469-5325",
+                    })
+                )
+            ),
+            [
+                r#"/field_mappings/Company Name: "Other Co" disagrees with contact_company_name "Call Tracking Company""#,
+                r#"/field_mappings/Contact Person: "Jane Doe" disagrees with contact_name "Jeremy  Helms""#,
+                r#"/field_mappings/Email: "jane@example.com" disagrees with contact_email_address "Hello@WhatConverts.com""#,
+                r#"/field_mappings/Phone Number: "(704) 469-5325" disagrees with contact_phone_number "+17044695324" (digits compared)"#,
+            ]
+        );
+        assert_eq!(
+            run(
+                r,
+                with("mapped_fields", json!({"Contact Name": "J. Helms"}))
+            ),
+            [
+                r#"/mapped_fields/Contact Name: "J. Helms" disagrees with contact_name "Jeremy  Helms""#
+            ]
+        );
+    }
+
+    #[test]
+    fn byte_splits() {
+        assert_eq!(split_byte("a-b-c", b'-'), Some(("a", "b-c")));
+        assert_eq!(rsplit_byte("a@b@c", b'@'), Some(("a@b", "c")));
+        assert_eq!(split_byte("é-", b'-'), Some(("é", "")));
+        assert_eq!(split_byte("abc", b'-'), None);
+        assert!(has_double_dot("a..b") && !has_double_dot("a.b.c") && !has_double_dot("."));
+    }
+
+    #[test]
+    fn phones_compare_by_digits() {
+        assert!(same_phone("+17044695324", "(704) 469-5324"));
+        assert!(same_phone("704.469.5324", "+1 704 469 5324"));
+        assert!(same_phone("+447911123456", "07911 123456"));
+        assert!(same_phone("12345", "1-2-3-4-5"));
+        assert!(same_phone("n/a", "unknown"));
+        assert!(!same_phone("+17044695324", "(704) 469-5325"));
+        assert!(!same_phone("+17044695324", "5324"));
+        assert!(!same_phone("+17044695324", "n/a"));
+        assert!(!same_phone("+99997044695324", "(704) 469-5324"));
+        assert!(!same_phone("(704) 469-5324 ext. 12", "+17044695324"));
+    }
+
+    #[test]
+    fn spam_with_value() {
+        let r = Rule::SpamWithValue;
+        none(
+            r,
+            json!({"spam": false, "quote_value": 10, "sales_value": 5.5}),
+        );
+        none(
+            r,
+            json!({"spam": true, "quote_value": null, "sales_value": 0}),
+        );
+        none(r, json!({"spam": "true", "quote_value": 10}));
+        none(
+            r,
+            json!({"duplicate": true, "quote_value": -3, "sales_value": "10"}),
+        );
+        assert_eq!(
+            run(
+                r,
+                json!({"spam": true, "quote_value": 1250.0, "sales_value": 0.0})
+            ),
+            ["/quote_value: 1250.0 on a lead marked spam; expected null or 0"]
+        );
+        assert_eq!(
+            run(
+                r,
+                json!({"spam": true, "duplicate": true, "quote_value": 1, "sales_value": 156.87})
+            ),
+            [
+                "/quote_value: 1 on a lead marked spam and duplicate; expected null or 0",
+                "/sales_value: 156.87 on a lead marked spam and duplicate; expected null or 0",
+            ]
+        );
+        assert_eq!(
+            run(r, json!({"duplicate": true, "sales_value": 99})),
+            ["/sales_value: 99 on a lead marked duplicate; expected null or 0"]
+        );
+    }
+
+    #[test]
+    fn call_duration_mismatch() {
+        let r = Rule::CallDurationMismatch;
+        let call = |text: &str, seconds: Value| json!({"call_duration": text, "call_duration_seconds": seconds});
+        none(r, call("2 minutes 5 seconds", json!(125)));
+        none(r, call("13 seconds", json!(13)));
+        none(r, call("1 hour, 2 minutes and 3 seconds", json!(3723)));
+        none(r, call("2:05", json!(125)));
+        none(r, call("about two minutes", json!(1)));
+        none(r, call("2 minutes", json!("130")));
+        none(r, call("", json!(130)));
+        assert_eq!(
+            run(r, call("2 minutes 5 seconds", json!(130))),
+            [
+                r#"/call_duration: "2 minutes 5 seconds" is 125 seconds, but call_duration_seconds is 130"#
+            ]
+        );
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("13 seconds"), Some(13));
+        assert_eq!(parse_duration("1 second"), Some(1));
+        assert_eq!(parse_duration("2 minutes 5 seconds"), Some(125));
+        assert_eq!(parse_duration("2 Minutes, 5 Seconds"), Some(125));
+        assert_eq!(parse_duration("1 hour 2 minutes"), Some(3720));
+        assert_eq!(parse_duration("2m 5s"), Some(125));
+        assert_eq!(parse_duration("2 min 5 sec"), Some(125));
+        assert_eq!(parse_duration("0 seconds"), Some(0));
+        assert_eq!(parse_duration("1:02:05"), Some(3725));
+        assert_eq!(parse_duration("02:05"), Some(125));
+        assert_eq!(parse_duration("2:5"), None);
+        assert_eq!(parse_duration("2:75"), None);
+        assert_eq!(parse_duration("1:2:3:4"), None);
+        assert_eq!(parse_duration("5"), None);
+        assert_eq!(parse_duration("seconds"), None);
+        assert_eq!(parse_duration("2 minutes 5"), None);
+        assert_eq!(parse_duration("5 5 seconds"), None);
+        assert_eq!(parse_duration("2 fortnights"), None);
+        assert_eq!(parse_duration("and"), None);
+        assert_eq!(parse_duration(&"9".repeat(30)), None);
+        assert_eq!(
+            parse_duration("999999999 hours 999999999 hours"),
+            Some(7_199_999_992_800)
+        );
+    }
+
+    #[test]
+    fn phone_e164() {
+        let r = Rule::PhoneE164;
+        none(
+            r,
+            json!({
+                "phone_number": "+17044695324", "contact_phone_number": "",
+                "caller_number": "+442079460000", "tracking_number": "+12345678",
+                "destination_number": "+123456789012345", "other_phone": "123",
+            }),
+        );
+        assert_eq!(
+            run(
+                r,
+                json!({
+                    "phone_number": "17044695324", "contact_phone_number": "(704) 469-5324",
+                    "caller_number": "+1234567", "tracking_number": "+1234567890123456",
+                    "destination_number": "+1 704 469 5324",
+                })
+            ),
+            [
+                r#"/phone_number: "17044695324" is not an E.164 phone number (+ and 8 to 15 digits)"#,
+                r#"/contact_phone_number: "(704) 469-5324" is not an E.164 phone number (+ and 8 to 15 digits)"#,
+                r#"/caller_number: "+1234567" is not an E.164 phone number (+ and 8 to 15 digits)"#,
+                r#"/tracking_number: "+1234567890123456" is not an E.164 phone number (+ and 8 to 15 digits)"#,
+                r#"/destination_number: "+1 704 469 5324" is not an E.164 phone number (+ and 8 to 15 digits)"#,
+            ]
+        );
+        assert_eq!(
+            run(r, json!({"phone_number": "+1704\u{0}4695324"})),
+            [
+                r#"/phone_number: "+1704\u00004695324" is not an E.164 phone number (+ and 8 to 15 digits)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn email_syntax() {
+        let r = Rule::EmailSyntax;
+        for good in [
+            "hello@whatconverts.com",
+            "first.last+tag@mail.example.co.uk",
+            "zoë@bücher.de",
+            "a@b-c.io",
+        ] {
+            none(
+                r,
+                json!({"email_address": good, "contact_email_address": ""}),
+            );
+        }
+        for bad in [
+            "John Doe <john@example.com>",
+            "john@localhost",
+            "john@@example.com",
+            "john@example..com",
+            "john@-example.com",
+            "john@example.com.",
+            "john.@example.com",
+            "jo hn@example.com",
+            "john@example.123",
+            "@example.com",
+            "john",
+            "john@exa_mple.com",
+            "jo\u{a0}hn@example.com",
+            "john\u{7f}@example.com",
+            "john@exa\u{2028}mple.com",
+        ] {
+            assert_eq!(
+                run(r, json!({"contact_email_address": bad})),
+                [format!(
+                    "/contact_email_address: {} is not a plausible email address \
+                     (name@example.com: no display name or spaces, a dot in the domain)",
+                    quote(bad)
+                )],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn email_paths_agree() {
+        // The one-pass ASCII check says what the general one says.
+        let cases = [
+            "a@b.co",
+            "a.b@c.d.e",
+            "a..b@c.de",
+            ".a@b.co",
+            "a.@b.co",
+            "a@b",
+            "a@.b.co",
+            "a@b..co",
+            "a@-b.co",
+            "a@b-.co",
+            "a@b.c-o",
+            "a@b.123",
+            "a@1.b2",
+            "@b.co",
+            "a@",
+            "a b@c.de",
+            "a<b@c.de",
+            "a@b@c.de",
+            "a\"b@c.de",
+            "a@b_c.de",
+            "a@b.co.",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm@b.co",
+        ];
+        for case in cases {
+            assert_eq!(
+                is_plausible_ascii_email(case.as_bytes()),
+                is_plausible_any_email(case),
+                "{case}"
+            );
+        }
+        assert!(is_plausible_email("a@b.co") && !is_plausible_email("a@b..co"));
+        assert!(is_ascii_host(b"a-b.c_d") && !is_ascii_host(b"") && !is_ascii_host(b".a"));
+        assert!(!is_ascii_host(b"a..b") && !is_ascii_host(b"a b") && is_ascii_host(b"a."));
+    }
+
+    #[test]
+    fn url_syntax() {
+        let r = Rule::UrlSyntax;
+        for good in [
+            "https://www.whatconverts.com/contact",
+            "HTTP://Example.com",
+            "https://user:pw@example.com:8443/a?b#c",
+            "https://[2001:db8::1]/x",
+            "http://localhost",
+            "https://bücher.de/",
+            "https://example.com?x=1",
+        ] {
+            none(r, json!({"landing_url": good, "recording": ""}));
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "www.whatconverts.com/contact",
+            "/contact",
+            "https://",
+            "https:///path",
+            "ftp://example.com/",
+            "https://exa mple.com/",
+            "https://example.com:99999/",
+            "https://example.com:80a/",
+            "https://[not-ip]/",
+            "https://.example.com/",
+            "https://@/",
+            "https://exa\u{a0}mple.com/",
+            "h",
+        ] {
+            assert_eq!(
+                run(r, json!({"lead_url": bad})),
+                [format!(
+                    "/lead_url: {} is not an http(s) URL with a host (https://example.com/…)",
+                    quote(bad)
+                )],
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            run(
+                r,
+                json!({"play_recording": "recording-153929.mp3", "lead_url": 5, "voicemail": ""})
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn private_ip() {
+        let r = Rule::PrivateIp;
+        for public in [
+            "107.210.21.188",
+            "203.0.113.77",
+            "2001:db8:85a3::8a2e:370:7334",
+            "2606:4700::1111",
+            "",
+            "107.210.21.388",
+            "100.128.0.1",
+            "172.32.0.1",
+        ] {
+            none(r, json!({"ip_address": public}));
+        }
+        for (ip, kind) in [
+            ("10.1.2.3", "private (RFC 1918)"),
+            ("172.16.0.1", "private (RFC 1918)"),
+            ("192.168.1.20", "private (RFC 1918)"),
+            ("127.0.0.1", "loopback"),
+            ("169.254.1.1", "link-local"),
+            ("0.0.0.0", "unspecified"),
+            ("100.64.0.1", "carrier-grade NAT (RFC 6598)"),
+            ("255.255.255.255", "broadcast"),
+            ("224.0.0.1", "multicast"),
+            ("::1", "loopback"),
+            ("::", "unspecified"),
+            ("fd12:3456::1", "private (unique local, RFC 4193)"),
+            ("fe80::1", "link-local"),
+            ("ff02::1", "multicast"),
+            ("::ffff:192.168.0.1", "private (RFC 1918)"),
+        ] {
+            assert_eq!(
+                run(r, json!({"ip_address": ip})),
+                [format!(
+                    "/ip_address: \"{ip}\" is a {kind} address, not a visitor's public address"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn future_date() {
+        let r = Rule::FutureDate;
+        none(
+            r,
+            json!({"date_created": "2026-03-01T12:05:00Z", "last_updated": "2016-01-25T17:18:20Z"}),
+        );
+        none(r, json!({"date_created": "tomorrow", "last_updated": 5}));
+        assert_eq!(
+            run(
+                r,
+                json!({"date_created": "2026-03-01T12:05:01Z", "last_updated": "2026-03-01T17:00:00+05:00"})
+            ),
+            [
+                r#"/date_created: "2026-03-01T12:05:01Z" is later than the time of checking (2026-03-01T12:00:00Z); expected a time in the past"#
+            ]
+        );
+        // The time of checking shows to the second.
+        let ctx = Context::at("2026-03-01T12:00:00.75Z".parse().unwrap());
+        assert_eq!(ctx.now().to_string(), "2026-03-01T12:00:00.75Z");
+        let found = check(&json!({"last_updated": "2030-01-01T00:00:00Z"}), &ctx);
+        assert!(found[0].message.contains("(2026-03-01T12:00:00Z)"));
+    }
+
+    #[test]
+    fn timestamps_compare_as_text_only_in_the_canonical_form() {
+        assert!(is_canonical(b"2016-02-01T14:09:01Z"));
+        for not in [
+            "2016-02-01T14:09:01+00:00",
+            "2016-02-01T14:09:01.5Z",
+            "2016-02-01 14:09:01Z",
+            "2016-2-01T14:09:01Z",
+            "",
+        ] {
+            assert!(!is_canonical(not.as_bytes()), "{not}");
+        }
+        let at = |s: &str| {
+            canonical_text(s.parse().unwrap()).map(|b| String::from_utf8(b.to_vec()).unwrap())
+        };
+        assert_eq!(
+            at("2026-03-01T12:00:00.9Z").as_deref(),
+            Some("2026-03-01T12:00:00Z")
+        );
+        assert_eq!(
+            at("9999-12-30T00:00:00Z").as_deref(),
+            Some("9999-12-30T00:00:00Z")
+        );
+        assert_eq!(at("-000001-01-01T00:00:00Z"), None);
+        // Offsets and fractions are parsed, not compared as text.
+        let r = Rule::FutureDate;
+        assert_eq!(
+            run(r, json!({"last_updated": "2026-03-01T13:05:01+01:00"})).len(),
+            1
+        );
+        none(r, json!({"last_updated": "2026-03-01T13:05:00+01:00"}));
+        assert_eq!(
+            run(r, json!({"last_updated": "2026-03-01T12:05:01.5Z"})).len(),
+            1
+        );
+        // Whole seconds are compared.
+        none(r, json!({"last_updated": "2026-03-01T12:05:00.5Z"}));
+        // An impossible time of the canonical shape never fires.
+        none(r, json!({"last_updated": "2026-13-01T12:05:00Z"}));
+        none(
+            Rule::TimestampsOrder,
+            json!({"date_created": "2016-02-31T00:00:00Z", "last_updated": "2016-01-01T00:00:00Z"}),
+        );
+        // Past the year 9999, the time of checking has no canonical text: everything parses.
+        let late = Context::at(jiff::Timestamp::MAX).with_rules([r].into_iter().collect());
+        assert!(check(&json!({"date_created": "9999-01-01T00:00:00Z"}), &late).is_empty());
+    }
+
+    #[test]
+    fn timestamps_order() {
+        let r = Rule::TimestampsOrder;
+        none(
+            r,
+            json!({"date_created": "2016-02-01T14:09:01Z", "last_updated": "2016-02-01T14:09:01Z"}),
+        );
+        none(r, json!({"last_updated": "2016-01-25T17:18:20Z"}));
+        assert_eq!(
+            run(
+                r,
+                json!({"date_created": "2016-02-01T14:09:01Z", "last_updated": "2016-01-25T17:18:20Z"})
+            ),
+            [
+                r#"/last_updated: "2016-01-25T17:18:20Z" is earlier than date_created "2016-02-01T14:09:01Z", as in every official WhatConverts example"#
+            ]
+        );
+    }
+
+    #[test]
+    fn lead_state_spelling() {
+        let r = Rule::LeadStateSpelling;
+        none(
+            r,
+            json!({"lead_state": "In Progress", "call_status": "Completed"}),
+        );
+        assert_eq!(
+            run(
+                r,
+                json!({"lead_state": "In Progess", "call_status": "In Progess"})
+            ),
+            [
+                r#"/lead_state: "In Progess" is WhatConverts' own spelling of "In Progress"; match both"#,
+                r#"/call_status: "In Progess" is WhatConverts' own spelling of "In Progress"; match both"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_string() {
+        let r = Rule::EmptyString;
+        none(
+            r,
+            json!({"notes": " ", "lead_content": null, "x": {"y": ""}}),
+        );
+        assert_eq!(
+            run(r, json!({"notes": "", "a/b~c": "", "zip": "28226"})),
+            [
+                r#"/a~1b~0c: "" where the key could be left out; expected a value or no key"#,
+                r#"/notes: "" where the key could be left out; expected a value or no key"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_values_never_panic_and_messages_escape_controls() {
+        let long = "9".repeat(100_000);
+        let pool: Vec<Value> = vec![
+            json!(""),
+            json!(" "),
+            json!("\u{0}\n\u{1b}[31m\u{7f}"),
+            json!("é"),
+            json!("@"),
+            json!("https://"),
+            json!("[::1]"),
+            json!("http://[::1"),
+            json!("-"),
+            json!("+"),
+            json!(":"),
+            json!("1:2:3"),
+            json!("9999-99-99T99:99:99Z"),
+            json!("0000-01-01T00:00:00Z"),
+            json!(long.clone()),
+            json!(format!("{long}@{long}.com")),
+            json!(format!("https://{long}")),
+            json!(format!("{long} seconds")),
+            json!(u64::MAX),
+            json!(-1),
+            json!(1e308),
+            json!(null),
+            json!(true),
+            json!([]),
+            json!({"Email": "x", "Phone Number": "1", "Company Name": ""}),
+        ];
+        let ctx = Context::at(NOW.parse().unwrap());
+        let mut state: u64 = 7;
+        for round in 0..400 {
+            let mut record = Map::new();
+            for (i, name) in FIELDS.iter().enumerate() {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if (state >> 40) % 3 != 0 || round % 50 == 0 {
+                    let pick = ((state >> 20) as usize + i) % pool.len();
+                    record.insert((*name).to_string(), pool[pick].clone());
+                }
+            }
+            record.insert("spam".into(), json!(round % 2 == 0));
+            for f in check(&Value::Object(record), &ctx) {
+                assert!(
+                    !f.message.chars().any(|c| c.is_control()),
+                    "{}: {}",
+                    f.rule,
+                    f.message
+                );
+                assert!(f.message.chars().count() < 400, "{}", f.rule);
+            }
+        }
+    }
+
+    #[test]
+    fn only_chosen_rules_run_and_non_objects_have_no_findings() {
+        let value = json!({"phone_number": "1", "email_address": "x", "notes": ""});
+        let ctx = Context::at(NOW.parse().unwrap());
+        let all: Vec<_> = check(&value, &ctx).into_iter().map(|f| f.rule).collect();
+        assert_eq!(all, ["phone-e164", "email-syntax", "empty-string"]);
+        let some = ctx.with_rules([Rule::EmailSyntax].into_iter().collect());
+        assert_eq!(check(&value, &some).len(), 1);
+        assert!(check(&json!([value]), &ctx).is_empty());
+        assert!(check(&json!("x"), &ctx).is_empty());
+    }
+}

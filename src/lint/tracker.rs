@@ -1,0 +1,236 @@
+//! The rules about the records of a lead: `state-regression` and `duplicate-delivery`.
+//!
+//! Fed a capture's records in arrival order, the tracker remembers, per `lead_id`, the last
+//! `lead_state` it saw and a hash of each of the last four `last_updated` values: 48 bytes
+//! a lead with its key, never a payload, whatever the size of the records.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::{Finding, Rule, RuleSet, quote};
+
+/// How many distinct `last_updated` values of a lead are remembered. A webhook retry
+/// arrives soon after the delivery it repeats, and a lead is delivered a handful of times
+/// (in progress, completed, an update or two), so the last four cover real captures while
+/// a lead costs 40 bytes.
+const REMEMBERED: usize = 4;
+
+/// Follows the leads of a capture, record by record, in arrival order.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    rules: RuleSet,
+    leads: HashMap<u64, Memory>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    InProgress,
+    Completed,
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    state: Option<State>,
+    /// FNV-1a hashes of the last `last_updated` values, oldest overwritten first.
+    seen: [u64; REMEMBERED],
+    len: u8,
+    next: u8,
+}
+
+impl Tracker {
+    /// A tracker running both of its rules.
+    pub fn new() -> Tracker {
+        Tracker::with_rules(RuleSet::ALL)
+    }
+
+    /// A tracker running those of its rules that `rules` holds (e.g.
+    /// [`super::Levels::enabled`]); with neither, it remembers nothing.
+    pub fn with_rules(rules: RuleSet) -> Tracker {
+        Tracker {
+            rules,
+            leads: HashMap::new(),
+        }
+    }
+
+    /// The findings about `value` given the records observed before it. Records without an
+    /// integer `lead_id` (and values that are not objects) are ignored.
+    pub fn observe(&mut self, value: &Value) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let regression = self.rules.contains(Rule::StateRegression);
+        let duplicate = self.rules.contains(Rule::DuplicateDelivery);
+        if !regression && !duplicate {
+            return out;
+        }
+        let Some(lead_id) = value.get("lead_id").and_then(Value::as_u64) else {
+            return out;
+        };
+        let memory = self.leads.entry(lead_id).or_default();
+
+        if regression {
+            let text = value.get("lead_state").and_then(Value::as_str);
+            let state = match text {
+                Some("Completed") => Some(State::Completed),
+                Some("In Progress" | "In Progess") => Some(State::InProgress),
+                _ => None,
+            };
+            if let (Some(text), Some(State::InProgress), Some(State::Completed)) =
+                (text, state, memory.state)
+            {
+                out.push(Finding::new(
+                    Rule::StateRegression,
+                    "/lead_state",
+                    format!(
+                        "lead {lead_id} went from \"Completed\" back to {}; expected \
+                         \"Completed\" or no lead_state",
+                        quote(text)
+                    ),
+                ));
+            }
+            if state.is_some() {
+                memory.state = state;
+            }
+        }
+
+        if duplicate {
+            if let Some(text) = value.get("last_updated").and_then(Value::as_str) {
+                let hash = fnv1a(text.as_bytes());
+                if memory.seen[..usize::from(memory.len)].contains(&hash) {
+                    out.push(Finding::new(
+                        Rule::DuplicateDelivery,
+                        "/last_updated",
+                        format!(
+                            "lead {lead_id} was already delivered with last_updated {}; \
+                             expected each delivery to change last_updated",
+                            quote(text)
+                        ),
+                    ));
+                } else {
+                    memory.seen[usize::from(memory.next)] = hash;
+                    memory.next = ((usize::from(memory.next) + 1) % REMEMBERED) as u8;
+                    memory.len = (usize::from(memory.len) + 1).min(REMEMBERED) as u8;
+                }
+            }
+        }
+        out
+    }
+
+    /// How many leads the tracker remembers.
+    pub fn leads(&self) -> usize {
+        self.leads.len()
+    }
+}
+
+/// 64-bit FNV-1a: fast on short strings, stable across runs and platforms.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn feed(tracker: &mut Tracker, records: &[Value]) -> Vec<String> {
+        records
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                tracker
+                    .observe(r)
+                    .into_iter()
+                    .map(move |f| format!("{i} {} {}: {}", f.rule, f.pointer, f.message))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn state_regression() {
+        let mut t = Tracker::with_rules([Rule::StateRegression].into_iter().collect());
+        let found = feed(
+            &mut t,
+            &[
+                json!({"lead_id": 1, "lead_state": "In Progess"}),
+                json!({"lead_id": 1, "lead_state": "Completed"}),
+                json!({"lead_id": 2, "lead_state": "In Progress"}),
+                json!({"lead_id": 1, "trigger": "update"}),
+                json!({"lead_id": 1, "lead_state": "In Progess"}),
+                json!({"lead_id": 1, "lead_state": "In Progress"}),
+                json!({"lead_id": 1, "lead_state": "Completed"}),
+                json!({"lead_id": 1, "lead_state": "Completed"}),
+                json!({"lead_id": 1, "lead_state": "Lost"}),
+                json!({"lead_id": 1, "lead_state": "In Progress"}),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                r#"4 state-regression /lead_state: lead 1 went from "Completed" back to "In Progess"; expected "Completed" or no lead_state"#,
+                r#"9 state-regression /lead_state: lead 1 went from "Completed" back to "In Progress"; expected "Completed" or no lead_state"#,
+            ]
+        );
+        assert_eq!(t.leads(), 2);
+    }
+
+    #[test]
+    fn duplicate_delivery() {
+        let mut t = Tracker::with_rules([Rule::DuplicateDelivery].into_iter().collect());
+        let at = |id: u64, when: &str| json!({"lead_id": id, "last_updated": when});
+        let found = feed(
+            &mut t,
+            &[
+                at(1, "2016-02-01T14:09:01Z"),
+                at(2, "2016-02-01T14:09:01Z"),
+                at(1, "2016-02-01T14:31:44Z"),
+                json!({"lead_id": 1}),
+                at(1, "2016-02-01T14:09:01Z"),
+                json!({"last_updated": "2016-02-01T14:09:01Z"}),
+                json!({"lead_id": "1", "last_updated": "2016-02-01T14:09:01Z"}),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                r#"4 duplicate-delivery /last_updated: lead 1 was already delivered with last_updated "2016-02-01T14:09:01Z"; expected each delivery to change last_updated"#
+            ]
+        );
+    }
+
+    #[test]
+    fn memory_per_lead_is_bounded() {
+        let mut t = Tracker::new();
+        for i in 0..REMEMBERED + 1 {
+            let when = format!("2016-02-01T14:09:{i:02}Z");
+            assert!(
+                t.observe(&json!({"lead_id": 7, "last_updated": when}))
+                    .is_empty()
+            );
+        }
+        // The oldest value has been forgotten, the others are still known.
+        let first = json!({"lead_id": 7, "last_updated": "2016-02-01T14:09:00Z"});
+        assert!(t.observe(&first).is_empty());
+        let recent = json!({"lead_id": 7, "last_updated": "2016-02-01T14:09:04Z"});
+        assert_eq!(t.observe(&recent).len(), 1);
+        assert_eq!(std::mem::size_of::<Memory>(), 40);
+        assert_eq!(t.leads(), 1);
+    }
+
+    #[test]
+    fn off_rules_remember_nothing() {
+        let mut t = Tracker::with_rules(RuleSet::EMPTY);
+        let r = json!({"lead_id": 1, "last_updated": "x", "lead_state": "Completed"});
+        assert!(t.observe(&r).is_empty());
+        assert!(t.observe(&r).is_empty());
+        assert_eq!(t.leads(), 0);
+        // `default()` is `new()`: both rules.
+        let mut t = Tracker::default();
+        assert!(t.observe(&r).is_empty());
+        assert_eq!(t.observe(&r).len(), 1);
+        assert_eq!(t.leads(), 1);
+    }
+}

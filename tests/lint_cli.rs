@@ -1,0 +1,244 @@
+//! `leadcheck lint` on the command line: levels from defaults, leadcheck.toml and flags (in
+//! their order), exceptions by location, exit status, the rule list and pages, and the
+//! defaults leadcheck.toml gives other commands.
+
+mod common;
+
+use common::{leadcheck, text};
+
+/// A capture with a warning (phone-e164), an error (user-id-profile) and the official
+/// example's quirks (info), in a temporary directory, with `leadcheck.toml` holding
+/// `config` when given.
+fn fixture(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../samples/chat-in-progress.json")).unwrap();
+    v["contact_phone_number"] = "(704) 469-5324".into();
+    let warn = serde_json::to_string(&v).unwrap();
+    v["contact_phone_number"] = "+17044695324".into();
+    v["user_id"] = "99999-af17340d-62b8-3044-423f-3dc754e621c2".into();
+    let error = serde_json::to_string(&v).unwrap();
+    std::fs::create_dir(dir.path().join("fixtures")).unwrap();
+    std::fs::write(dir.path().join("fixtures/warn.json"), warn).unwrap();
+    std::fs::write(dir.path().join("fixtures/error.json"), error).unwrap();
+    if let Some(config) = config {
+        std::fs::write(dir.path().join("leadcheck.toml"), config).unwrap();
+    }
+    dir
+}
+
+fn lint(dir: &tempfile::TempDir, args: &[&str]) -> (i32, String, String) {
+    let out = leadcheck()
+        .current_dir(dir.path())
+        .arg("lint")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+/// The `level[rule]` words of the output, in order.
+fn words(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.split(": ").nth(1))
+        .filter(|w| w.contains('['))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn an_error_finding_fails_and_warnings_only_with_fail_on_or_max_warnings() {
+    let dir = fixture(None);
+    let (code, stdout, _) = lint(&dir, &["fixtures/warn.json"]);
+    assert_eq!(code, 0, "a warning alone does not fail: {stdout}");
+    assert!(words(&stdout).contains(&"warning[phone-e164]".to_string()));
+    assert_eq!(
+        lint(&dir, &["--fail-on", "warn", "fixtures/warn.json"]).0,
+        1
+    );
+    assert_eq!(
+        lint(&dir, &["--max-warnings", "0", "fixtures/warn.json"]).0,
+        1
+    );
+    assert_eq!(
+        lint(&dir, &["--max-warnings", "1", "fixtures/warn.json"]).0,
+        0
+    );
+    assert_eq!(
+        lint(&dir, &["--fail-on", "info", "fixtures/warn.json"]).0,
+        1
+    );
+    let (code, stdout, _) = lint(&dir, &["fixtures/error.json"]);
+    assert_eq!(code, 1);
+    assert!(words(&stdout).contains(&"error[user-id-profile]".to_string()));
+    // validate --lint is the same run.
+    let out = leadcheck()
+        .current_dir(dir.path())
+        .args(["validate", "--lint", "fixtures/error.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), stdout);
+}
+
+#[test]
+fn flags_apply_in_order_and_a_rule_beats_its_group() {
+    let dir = fixture(None);
+    // The last flag for a rule wins.
+    let (_, stdout, _) = lint(
+        &dir,
+        &[
+            "--deny",
+            "phone-e164",
+            "--allow",
+            "phone-e164",
+            "fixtures/warn.json",
+        ],
+    );
+    assert!(!stdout.contains("phone-e164"), "{stdout}");
+    let (code, stdout, _) = lint(
+        &dir,
+        &[
+            "--allow",
+            "phone-e164",
+            "--deny",
+            "phone-e164",
+            "fixtures/warn.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        words(&stdout).contains(&"error[phone-e164]".to_string()),
+        "{stdout}"
+    );
+    // A rule beats its group, whatever the order.
+    let (_, stdout, _) = lint(
+        &dir,
+        &[
+            "--allow",
+            "phone-e164",
+            "--deny",
+            "format",
+            "fixtures/warn.json",
+        ],
+    );
+    assert!(!stdout.contains("phone-e164"), "{stdout}");
+    // Groups turn every rule of theirs off.
+    let (code, stdout, _) = lint(&dir, &["--allow", "quirk", "fixtures/warn.json"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("info["), "{stdout}");
+}
+
+#[test]
+fn unknown_names_are_usage_errors_with_a_did_you_mean() {
+    let dir = fixture(None);
+    let (code, _, stderr) = lint(&dir, &["--deny", "phone-e146", "fixtures/warn.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("phone-e146") && stderr.contains("did you mean \"phone-e164\"?"),
+        "{stderr}"
+    );
+    let dir = fixture(Some("[lint]\nphone-e146 = \"off\"\n"));
+    let (code, _, stderr) = lint(&dir, &["fixtures/warn.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("leadcheck.toml:2:1: "), "{stderr}");
+    assert!(stderr.contains("did you mean \"phone-e164\"?"), "{stderr}");
+}
+
+#[test]
+fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
+    let dir = fixture(Some(
+        "[lint]\nphone-e164 = \"error\"\nquirk = \"off\"\n\n\
+         [lint.except]\n\"fixtures/error.json#/user_id\" = [\"user-id-profile\"]\n\n\
+         [validate]\ntype = \"phone-call\"\n",
+    ));
+    let (code, stdout, _) = lint(&dir, &["fixtures/warn.json"]);
+    assert_eq!(code, 1);
+    // [validate] type = "phone-call": the chat is checked as a phone call.
+    assert!(
+        stdout.contains("/lead_type: not a phone call lead"),
+        "{stdout}"
+    );
+    assert!(
+        words(&stdout).contains(&"error[phone-e164]".to_string()),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("info["), "{stdout}");
+    // The exception by location: user-id-profile is not reported for that file.
+    let (_, stdout, _) = lint(&dir, &["--type", "chat", "fixtures/error.json"]);
+    assert!(!stdout.contains("user-id-profile"), "{stdout}");
+    // --list says where each level comes from.
+    let (code, stdout, _) = lint(&dir, &["--list"]);
+    assert_eq!(code, 0);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("phone-e164"))
+        .unwrap();
+    assert!(
+        line.contains("error") && line.contains("leadcheck.toml"),
+        "{line}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("empty-string"))
+        .unwrap();
+    assert!(line.contains("off") && line.contains("default"), "{line}");
+}
+
+#[test]
+fn diff_takes_its_ignore_list_from_leadcheck_toml() {
+    let dir = fixture(Some(
+        "[diff]\nignore = [\"/contact_phone_number\", \"/user_id\"]\n",
+    ));
+    let out = leadcheck()
+        .current_dir(dir.path())
+        .args(["diff", "fixtures/warn.json", "fixtures/error.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = leadcheck()
+        .current_dir(dir.path())
+        .args([
+            "diff",
+            "--ignore",
+            "/user_id",
+            "fixtures/warn.json",
+            "fixtures/error.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the command line's --ignore wins"
+    );
+}
+
+#[test]
+fn explain_prints_a_rule_page() {
+    let out = leadcheck()
+        .args(["explain", "phone-e164"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with("# phone-e164"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = leadcheck()
+        .args(["explain", "phone-e614"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean \"phone-e164\"?"),
+        "{}",
+        text(&out.stderr)
+    );
+}
