@@ -6,6 +6,7 @@
 //! pass over its text for the positions of all of them ([`Record::positions`]), and one
 //! message each; with [`Detail::Verdict`] (`-q`), only the `is_valid` pass.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use crate::position::{LineCol, escape_token};
 use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
+use crate::tape::Tape;
 
 /// How much a check finds out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -278,6 +280,61 @@ pub fn check_item(
     Ok(match item {
         Item::Record(record) => check(schemas.for_record(&record.value)?, &record, options),
         Item::Unreadable(u) => Checked::unreadable(u),
+    })
+}
+
+/// The fast path of [`check_item`] for a record that is a whole line of JSON text, at
+/// `origin`: the text is read onto a [`Tape`] (no `Value` is built) and validated there.
+/// `Some` when that tells the whole verdict: the record is valid, or it is invalid and only
+/// the verdict is asked for ([`Detail::Verdict`]). `None` otherwise: the caller parses the
+/// text and checks it with [`check_item`], which explains every violation, or reports the
+/// text as unreadable with serde_json's own message. Also `None` for what the tape leaves to
+/// serde_json (a duplicated key: serde_json keeps the last), for an API list response (its
+/// leads are records of their own), with `--strict` and with lint rules, which read a
+/// `Value`, and when the schema cannot be compiled for the tape.
+pub fn check_line(
+    schemas: &Schemas,
+    text: &[u8],
+    origin: &Origin,
+    options: &Options,
+) -> Option<Checked> {
+    thread_local! {
+        /// One tape per thread, its buffers kept from record to record.
+        static TAPE: RefCell<Tape> = RefCell::new(Tape::new());
+    }
+    if options.strict || options.lint.is_some() {
+        return None;
+    }
+    TAPE.with(|tape| {
+        let mut tape = tape.try_borrow_mut().ok()?;
+        let doc = tape.parse(text).ok()?;
+        if doc.is_list() {
+            return None;
+        }
+        let root = doc.root();
+        let schema = match schemas {
+            Schemas::One(schema) => schema,
+            Schemas::ByType(bundled) => bundled
+                .for_lead_type(root.field("lead_type").and_then(|t| t.as_str()))
+                .ok()?,
+        };
+        let verdict = if schema.tape_validator().ok()?.is_valid(root) {
+            Verdict::Valid {
+                findings: Vec::new(),
+            }
+        } else if options.detail == Detail::Verdict {
+            Verdict::Invalid {
+                violations: Vec::new(),
+                omitted: 0,
+            }
+        } else {
+            return None;
+        };
+        Some(Checked {
+            origin: origin.clone(),
+            lead_id: root.field("lead_id").map(|id| id.value()),
+            verdict,
+        })
     })
 }
 

@@ -183,11 +183,12 @@ impl Bundled {
 
     /// The schema for a record, by its `lead_type` (`--type auto`).
     pub fn for_value(&self, value: &Value) -> Result<&Schema, SchemaError> {
-        match value
-            .get("lead_type")
-            .and_then(Value::as_str)
-            .and_then(LeadType::from_name)
-        {
+        self.for_lead_type(value.get("lead_type").and_then(Value::as_str))
+    }
+
+    /// The schema for a record whose `lead_type` is this string (or is not a string).
+    pub fn for_lead_type(&self, lead_type: Option<&str>) -> Result<&Schema, SchemaError> {
+        match lead_type.and_then(LeadType::from_name) {
             Some(t) => self.for_type(t),
             None => self.common(),
         }

@@ -701,3 +701,72 @@ fn tape_is_reused_across_documents() {
     assert!(tape.parse(b"{\"a\": ").is_err());
     assert_eq!(tape.parse(b"[1]").unwrap().root().value(), json!([1]));
 }
+
+/// `check_line`, validate's shortcut for NDJSON lines, against `check_item` on the parsed
+/// record: whenever it answers, the same status and lead_id, with each kind of schemas and
+/// both levels of detail; and it answers for the records it is there for.
+#[test]
+fn the_line_shortcut_says_what_the_full_check_says() {
+    use leadcheck::check::{self, Detail, Options, Status};
+    use leadcheck::record::{Item, Origin, Record};
+    use leadcheck::schema::Schemas;
+    let mut texts: Vec<(String, Vec<u8>)> = sample_texts();
+    for (i, text) in generated(300, 21).into_iter().enumerate() {
+        texts.push((format!("payload {i}"), text.into_bytes()));
+    }
+    let all: Vec<Schemas> = vec![
+        Schemas::by_type(),
+        Schemas::One(Schema::for_type(LeadType::Chat).unwrap()),
+        Schemas::One(Schema::from_path(&corpus("bench/chat-lead.schema.json")).unwrap()),
+    ];
+    let origin = Origin::at("t".into(), Default::default());
+    let mut answered: BTreeMap<&str, usize> = BTreeMap::new();
+    for schemas in &all {
+        for detail in [Detail::Full, Detail::Verdict] {
+            let options = Options {
+                detail,
+                ..Options::default()
+            };
+            for (name, text) in &texts {
+                let Some(fast) = check::check_line(schemas, text, &origin, &options) else {
+                    continue;
+                };
+                let value: Value = serde_json::from_slice(text)
+                    .unwrap_or_else(|e| panic!("{name}: answered, but serde_json says {e}"));
+                let record = Record::verbatim(origin.clone(), value, text.clone());
+                let full = check::check_item(schemas, Item::Record(record), &options).unwrap();
+                assert_eq!(fast.status(), full.status(), "{name} ({detail:?})");
+                assert_eq!(fast.lead_id, full.lead_id, "{name}");
+                assert_eq!(fast.origin, full.origin, "{name}");
+                if detail == Detail::Full {
+                    assert_eq!(
+                        fast.status(),
+                        Status::Valid,
+                        "{name}: explained by the full check"
+                    );
+                }
+                *answered
+                    .entry(match fast.status() {
+                        Status::Valid => "valid",
+                        _ => "invalid",
+                    })
+                    .or_default() += 1;
+            }
+        }
+    }
+    assert!(
+        answered["valid"] > 500 && answered["invalid"] > 100,
+        "{answered:?}"
+    );
+    // Left to the full check: lint, --strict, API lists, duplicated keys.
+    let official = std::fs::read(root().join("samples/chat-in-progress.json")).unwrap();
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
+    assert!(check::check_line(&all[0], &official, &origin, &strict).is_none());
+    let list = br#"{"leads": [{"lead_id": 1}], "total_leads": 1}"#;
+    assert!(check::check_line(&all[0], list, &origin, &Options::default()).is_none());
+    let twice = br#"{"lead_id": 1, "lead_id": "x"}"#;
+    assert!(check::check_line(&all[0], twice, &origin, &Options::default()).is_none());
+}
