@@ -703,8 +703,9 @@ fn tape_is_reused_across_documents() {
 }
 
 /// `check_line`, validate's shortcut for NDJSON lines, against `check_item` on the parsed
-/// record: whenever it answers, the same status and lead_id, with each kind of schemas and
-/// both levels of detail; and it answers for the records it is there for.
+/// record: whenever it answers, the same verdict (violations, positions, messages, order)
+/// and lead_id, with each kind of schemas and both levels of detail; and it answers for
+/// the records it is there for.
 #[test]
 fn the_line_shortcut_says_what_the_full_check_says() {
     use leadcheck::check::{self, Detail, Options, Status};
@@ -722,9 +723,15 @@ fn the_line_shortcut_says_what_the_full_check_says() {
     let origin = Origin::at("t".into(), Default::default());
     let mut answered: BTreeMap<&str, usize> = BTreeMap::new();
     for schemas in &all {
-        for detail in [Detail::Full, Detail::Verdict] {
+        let kinds = [
+            (Detail::Full, None),
+            (Detail::Full, Some(1)),
+            (Detail::Verdict, None),
+        ];
+        for (detail, max_violations) in kinds {
             let options = Options {
                 detail,
+                max_violations,
                 ..Options::default()
             };
             for (name, text) in &texts {
@@ -738,13 +745,12 @@ fn the_line_shortcut_says_what_the_full_check_says() {
                 assert_eq!(fast.status(), full.status(), "{name} ({detail:?})");
                 assert_eq!(fast.lead_id, full.lead_id, "{name}");
                 assert_eq!(fast.origin, full.origin, "{name}");
-                if detail == Detail::Full {
-                    assert_eq!(
-                        fast.status(),
-                        Status::Valid,
-                        "{name}: explained by the full check"
-                    );
-                }
+                // The same violations, in the same order, with the same words.
+                assert_eq!(
+                    format!("{:?}", fast.verdict),
+                    format!("{:?}", full.verdict),
+                    "{name} ({detail:?})"
+                );
                 *answered
                     .entry(match fast.status() {
                         Status::Valid => "valid",
