@@ -6,6 +6,7 @@
 //! pass over its text for the positions of all of them ([`Record::positions`]), and one
 //! message each; with [`Detail::Verdict`] (`-q`), only the `is_valid` pass.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use crate::position::{LineCol, escape_token};
 use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
+use crate::tape::Tape;
 
 /// How much a check finds out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -281,6 +283,65 @@ pub fn check_item(
     })
 }
 
+/// The fast path of [`check_item`] for a record that is a whole line of JSON text, at
+/// `origin`: the text is read onto a [`Tape`] (no `Value` is built), validated there, and
+/// its violations are explained from the tape's errors and the text. `None` for what the
+/// tape leaves to serde_json (text it rejects, which the caller reports with serde_json's
+/// own message; a duplicated key, where serde_json keeps the last), for an API list
+/// response (its leads are records of their own), with `--strict` and with lint rules,
+/// which read a `Value`, and when the schema cannot be compiled for the tape: the caller
+/// then parses the text and checks it with [`check_item`].
+pub fn check_line(
+    schemas: &Schemas,
+    text: &[u8],
+    origin: &Origin,
+    options: &Options,
+) -> Option<Checked> {
+    thread_local! {
+        /// One tape per thread, its buffers kept from record to record.
+        static TAPE: RefCell<Tape> = RefCell::new(Tape::new());
+    }
+    if options.strict || options.lint.is_some() {
+        return None;
+    }
+    TAPE.with(|cell| {
+        let mut tape = cell.try_borrow_mut().ok()?;
+        let doc = tape.parse(text).ok()?;
+        if doc.is_list() {
+            return None;
+        }
+        let root = doc.root();
+        let schema = match schemas {
+            Schemas::One(schema) => schema,
+            Schemas::ByType(bundled) => bundled
+                .for_lead_type(root.field("lead_type").and_then(|t| t.as_str()))
+                .ok()?,
+        };
+        let validator = schema.tape_validator().ok()?;
+        let verdict = if validator.is_valid(root) {
+            Verdict::Valid {
+                findings: Vec::new(),
+            }
+        } else if options.detail == Detail::Verdict {
+            Verdict::Invalid {
+                violations: Vec::new(),
+                omitted: 0,
+            }
+        } else {
+            // The same errors as on a Value (in another order: members are met in the
+            // text's order here), placed by the record's text.
+            let record = Record::verbatim(origin.clone(), Value::Null, text.to_vec());
+            let found = validator.iter_errors(root).map(Found::schema).collect();
+            explain(schema, &record, found, options)
+        };
+        Some(Checked {
+            origin: origin.clone(),
+            lead_id: root.field("lead_id").map(|id| id.value()),
+            verdict,
+        })
+    })
+}
+
 /// Checks one record against a schema.
 pub fn check(schema: &Schema, record: &Record, options: &Options) -> Checked {
     let value = &record.value;
@@ -297,6 +358,16 @@ struct Found<'v> {
     pointer: String,
     keyword: String,
     what: What<'v>,
+}
+
+impl<'v> Found<'v> {
+    fn schema(error: ValidationError<'v>) -> Found<'v> {
+        Found {
+            pointer: error.instance_path().as_str().to_string(),
+            keyword: error.kind().keyword().to_string(),
+            what: What::Schema(error),
+        }
+    }
 }
 
 enum What<'v> {
@@ -346,13 +417,7 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
     }
     let mut found: Vec<Found<'_>> = Vec::new();
     if !valid {
-        for error in schema.validator().iter_errors(value) {
-            found.push(Found {
-                pointer: error.instance_path().as_str().to_string(),
-                keyword: error.kind().keyword().to_string(),
-                what: What::Schema(error),
-            });
-        }
+        found.extend(schema.validator().iter_errors(value).map(Found::schema));
     }
     for key in unknown {
         found.push(Found {
@@ -375,6 +440,13 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
             what: What::Lint(finding, level),
         });
     }
+    explain(schema, record, found, options)
+}
+
+/// The violations of a record, from what was found wrong with it: the narrower statement
+/// of two about one value, positioned (all in one pass over the record's text), in input
+/// order, described, at most `max_violations`.
+fn explain(schema: &Schema, record: &Record, found: Vec<Found<'_>>, options: &Options) -> Verdict {
     // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
     // (the common schema's list of lead types) has one problem: keep the narrower
     // statement. Likewise a value of the wrong type outside an enumeration (a number for

@@ -17,6 +17,8 @@
 //!   handed out in input order;
 //! - [`position`]: line:column, and JSON Pointers located in a record's text in one pass;
 //! - [`schema`]: the bundled schemas, compiled once; [`check`]: violations, as data;
+//!   [`tape`]: a record's text as a flat tape jsonschema validates in place, without a
+//!   `Value` (the fast path);
 //! - [`card`]: the lead card; [`stats`]: a capture summarised; [`time`]: lead timestamps
 //!   as instants, compared across offsets; [`tree`]: a record's own text as a tree (key
 //!   order and numbers as written); [`redact`]: personal values replaced; [`explain`]: the
@@ -64,5 +66,6 @@ pub mod schema;
 pub mod send;
 pub mod stats;
 pub mod suggest;
+pub mod tape;
 pub mod time;
 pub mod tree;

@@ -13,10 +13,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use jsonschema::json::Json;
 use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 use crate::position::escape_token;
+use crate::tape::TapeJson;
 
 /// `(file name, text)` of every bundled schema document.
 pub const BUNDLED: [(&str, &str); 10] = [
@@ -181,11 +183,12 @@ impl Bundled {
 
     /// The schema for a record, by its `lead_type` (`--type auto`).
     pub fn for_value(&self, value: &Value) -> Result<&Schema, SchemaError> {
-        match value
-            .get("lead_type")
-            .and_then(Value::as_str)
-            .and_then(LeadType::from_name)
-        {
+        self.for_lead_type(value.get("lead_type").and_then(Value::as_str))
+    }
+
+    /// The schema for a record whose `lead_type` is this string (or is not a string).
+    pub fn for_lead_type(&self, lead_type: Option<&str>) -> Result<&Schema, SchemaError> {
+        match lead_type.and_then(LeadType::from_name) {
             Some(t) => self.for_type(t),
             None => self.common(),
         }
@@ -252,6 +255,8 @@ impl std::error::Error for SchemaError {}
 /// expectations written next to its keywords, and the list of known fields).
 pub struct Schema {
     validator: Validator,
+    /// The same schema for documents on a [`crate::tape::Tape`], compiled when first asked.
+    tape: OnceLock<Box<Result<Validator<TapeJson>, SchemaError>>>,
     /// `(base URI, document)`; the first one is the root. Bundled documents are shared,
     /// not copied.
     documents: Vec<(String, Cow<'static, Value>)>,
@@ -275,6 +280,47 @@ impl std::fmt::Debug for Schema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Schema").field("name", &self.name).finish()
     }
+}
+
+/// The validator of `docs` (the first is the root; every one with an id is a resource) for
+/// instances in the representation `F`.
+fn build_validator<F: Json>(
+    name: &str,
+    docs: &[(String, Cow<'static, Value>)],
+) -> Result<Validator<F>, SchemaError> {
+    let resources = docs
+        .iter()
+        // Every document with an id is a resource, the root too: the bundled documents
+        // refer to each other.
+        .filter(|(id, _)| !id.is_empty())
+        .map(|(id, doc)| (id.as_str(), doc.as_ref()));
+    let registry = Registry::new()
+        .extend(resources)
+        .and_then(|b| b.prepare())
+        .map_err(|e| match unresolved_ref(&e) {
+            Some(message) => SchemaError(format!("{name}: {message}")),
+            None => SchemaError(format!(
+                "{name}: cannot resolve schema: {}",
+                resolve_message(&e.to_string())
+            )),
+        })?;
+    jsonschema::options_for::<F>()
+        .with_registry(&registry)
+        .should_validate_formats(true)
+        .build(&docs[0].1)
+        .map_err(|e| {
+            let unresolved = match e.kind() {
+                jsonschema::error::ValidationErrorKind::Referencing(r) => unresolved_ref(r),
+                _ => None,
+            };
+            match unresolved {
+                Some(message) => SchemaError(format!("{name}: {message}")),
+                None => SchemaError(format!(
+                    "{name}: invalid schema: {}",
+                    resolve_message(&e.to_string())
+                )),
+            }
+        })
 }
 
 /// A bundled document, parsed the first time it is needed (once per run).
@@ -398,41 +444,7 @@ impl Schema {
         name: String,
         docs: Vec<(String, Cow<'static, Value>)>,
     ) -> Result<Schema, SchemaError> {
-        let validator = {
-            let resources = docs
-                .iter()
-                // Every document with an id is a resource, the root too: the bundled
-                // documents refer to each other.
-                .filter(|(id, _)| !id.is_empty())
-                .map(|(id, doc)| (id.as_str(), doc.as_ref()));
-            let registry = Registry::new()
-                .extend(resources)
-                .and_then(|b| b.prepare())
-                .map_err(|e| match unresolved_ref(&e) {
-                    Some(message) => SchemaError(format!("{name}: {message}")),
-                    None => SchemaError(format!(
-                        "{name}: cannot resolve schema: {}",
-                        resolve_message(&e.to_string())
-                    )),
-                })?;
-            jsonschema::options()
-                .with_registry(&registry)
-                .should_validate_formats(true)
-                .build(&docs[0].1)
-                .map_err(|e| {
-                    let unresolved = match e.kind() {
-                        jsonschema::error::ValidationErrorKind::Referencing(r) => unresolved_ref(r),
-                        _ => None,
-                    };
-                    match unresolved {
-                        Some(message) => SchemaError(format!("{name}: {message}")),
-                        None => SchemaError(format!(
-                            "{name}: invalid schema: {}",
-                            resolve_message(&e.to_string())
-                        )),
-                    }
-                })?
-        };
+        let validator = build_validator(&name, &docs)?;
         let mut known_fields = BTreeSet::new();
         collect_fields(&docs, &docs[0].0, &docs[0].1, &mut known_fields, 0);
         let mut annotations = HashMap::new();
@@ -442,6 +454,7 @@ impl Schema {
         }
         Ok(Schema {
             validator,
+            tape: OnceLock::new(),
             documents: docs,
             known_fields,
             annotations,
@@ -456,6 +469,16 @@ impl Schema {
 
     pub fn validator(&self) -> &Validator {
         &self.validator
+    }
+
+    /// The same validator for a [`crate::tape::Doc`] (`validator.is_valid(doc.root())`),
+    /// compiled the first time it is asked for, with the same documents and options.
+    pub fn tape_validator(&self) -> Result<&Validator<TapeJson>, SchemaError> {
+        self.tape
+            .get_or_init(|| Box::new(build_validator(&self.name, &self.documents)))
+            .as_ref()
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The top-level fields the schema describes.

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use leadcheck::check::{self, Checked, Detail, Lint, Status, Tally, Violation};
 use leadcheck::input::InputError;
 use leadcheck::lint::{self, Level, Levels, Rule, Tracker};
-use leadcheck::record::{Item, Numbered, Record};
+use leadcheck::record::{Item, Numbered, Origin, Record};
 use leadcheck::redact::Redactor;
-use leadcheck::scan::{self, Event};
+use leadcheck::scan::{self, Event, Work};
 use leadcheck::schema::{LeadType, Schema, SchemaError, Schemas};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
@@ -138,9 +138,10 @@ pub fn check(
             run.event(s, event)
         })?;
     } else {
-        let work = |item: Item| {
-            let facts = keep_facts.then(|| lead_facts(&item)).flatten();
-            Checking(check::check_item(&schemas, item, &options), facts)
+        let work = Validating {
+            schemas: &schemas,
+            options: &options,
+            keep_facts,
         };
         scan::scan(inputs, &scan_options, &work, &mut |event| {
             let event = event.map(|Checking(checked, facts)| follow(checked, facts));
@@ -186,6 +187,32 @@ struct Checking(Result<Checked, SchemaError>, Option<Record>);
 impl Numbered for Checking {
     fn set_record(&mut self, record: u64) {
         self.0.set_record(record);
+    }
+}
+
+/// `validate`'s work on a record, on whichever thread is free: checked, with what the
+/// rules about its lead need when they run.
+struct Validating<'a> {
+    schemas: &'a Schemas,
+    options: &'a check::Options,
+    keep_facts: bool,
+}
+
+impl Work for Validating<'_> {
+    type Output = Checking;
+
+    fn work(&self, item: Item) -> Checking {
+        let facts = self.keep_facts.then(|| lead_facts(&item)).flatten();
+        Checking(check::check_item(self.schemas, item, self.options), facts)
+    }
+
+    /// A line of NDJSON validated in place, when that says all there is to say.
+    fn line(&self, text: &[u8], origin: &Origin) -> Option<Checking> {
+        if self.keep_facts {
+            return None;
+        }
+        check::check_line(self.schemas, text, origin, self.options)
+            .map(|checked| Checking(Ok(checked), None))
     }
 }
 
