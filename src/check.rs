@@ -20,7 +20,8 @@ use crate::position::{LineCol, escape_token};
 use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
-use crate::tape::Tape;
+use crate::tape::{Tape, TapeNode};
+use jsonschema::json::{Node as _, Object as _};
 
 /// How much a check finds out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -284,24 +285,28 @@ pub fn check_item(
 }
 
 /// The fast path of [`check_item`] for a record that is a whole line of JSON text, at
-/// `origin`: the text is read onto a [`Tape`] (no `Value` is built), validated there, and
-/// its violations are explained from the tape's errors and the text. `None` for what the
-/// tape leaves to serde_json (text it rejects, which the caller reports with serde_json's
-/// own message; a duplicated key, where serde_json keeps the last), for an API list
-/// response (its leads are records of their own), with `--strict` and with lint rules,
-/// which read a `Value`, and when the schema cannot be compiled for the tape: the caller
-/// then parses the text and checks it with [`check_item`].
+/// `origin`: the text is read onto a [`Tape`] (no `Value` of the whole record is built),
+/// validated there, the lint rules run on the members they read ([`lint::reads`]), and
+/// the violations are explained from the tape's errors and the text. With the verdict
+/// comes, when lint rules are on, what they read of the record as a `Value` (`null`
+/// otherwise), with `lead_id`: what the rules about a lead's records need.
+///
+/// `None` for what the tape leaves to serde_json (text it rejects, which the caller
+/// reports with serde_json's own message; a duplicated key, where serde_json keeps the
+/// last), for an API list response (its leads are records of their own), with `--strict`,
+/// and when the schema cannot be compiled for the tape: the caller then parses the text
+/// and checks it with [`check_item`].
 pub fn check_line(
     schemas: &Schemas,
     text: &[u8],
     origin: &Origin,
     options: &Options,
-) -> Option<Checked> {
+) -> Option<(Checked, Value)> {
     thread_local! {
         /// One tape per thread, its buffers kept from record to record.
         static TAPE: RefCell<Tape> = RefCell::new(Tape::new());
     }
-    if options.strict || options.lint.is_some() {
+    if options.strict {
         return None;
     }
     TAPE.with(|cell| {
@@ -318,28 +323,48 @@ pub fn check_line(
                 .ok()?,
         };
         let validator = schema.tape_validator().ok()?;
-        let verdict = if validator.is_valid(root) {
+        let valid = validator.is_valid(root);
+        let (view, lint) = match &options.lint {
+            Some(lint) => {
+                let view = lint_view(root);
+                let findings = lint.findings(&view, &origin.input);
+                (view, findings)
+            }
+            None => (Value::Null, Vec::new()),
+        };
+        let verdict = if valid && lint.is_empty() {
             Verdict::Valid {
                 findings: Vec::new(),
-            }
-        } else if options.detail == Detail::Verdict {
-            Verdict::Invalid {
-                violations: Vec::new(),
-                omitted: 0,
             }
         } else {
             // The same errors as on a Value (in another order: members are met in the
             // text's order here), placed by the record's text.
             let record = Record::verbatim(origin.clone(), Value::Null, text.to_vec());
-            let found = validator.iter_errors(root).map(Found::schema).collect();
-            explain(schema, &record, found, options)
+            judge(schema, &record, valid, Vec::new(), lint, options, || {
+                validator.iter_errors(root).map(Found::schema).collect()
+            })
         };
-        Some(Checked {
+        let checked = Checked {
             origin: origin.clone(),
             lead_id: root.field("lead_id").map(|id| id.value()),
             verdict,
-        })
+        };
+        Some((checked, view))
     })
+}
+
+/// The members of a record the lint rules read ([`lint::reads`]), and its `lead_id`, as a
+/// `Value`: the rules find on it what they find on the whole record.
+fn lint_view(root: TapeNode<'_>) -> Value {
+    let Some(object) = root.as_object() else {
+        return Value::Null;
+    };
+    let members = object
+        .members()
+        .filter(|(key, value)| *key == "lead_id" || lint::reads(key, value.as_str() == Some("")))
+        .map(|(key, value)| (key.to_string(), value.value()))
+        .collect();
+    Value::Object(members)
 }
 
 /// Checks one record against a schema.
@@ -397,6 +422,27 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
         Some(lint) => lint.findings(value, &record.origin.input),
         None => Vec::new(),
     };
+    judge(schema, record, valid, unknown, lint, options, || {
+        schema
+            .validator()
+            .iter_errors(value)
+            .map(Found::schema)
+            .collect()
+    })
+}
+
+/// The verdict on `record` from what was found: whether the schema holds (`valid`), the
+/// unknown fields, the lint findings; `errors` gives the schema's errors, asked for only
+/// when they are to be explained.
+fn judge<'v>(
+    schema: &Schema,
+    record: &'v Record,
+    valid: bool,
+    unknown: Vec<&'v str>,
+    lint: Vec<(lint::Finding, lint::Level)>,
+    options: &Options,
+    errors: impl FnOnce() -> Vec<Found<'v>>,
+) -> Verdict {
     if valid && unknown.is_empty() && record.lost.is_empty() && lint.is_empty() {
         return Verdict::Valid {
             findings: Vec::new(),
@@ -415,10 +461,7 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
             }
         };
     }
-    let mut found: Vec<Found<'_>> = Vec::new();
-    if !valid {
-        found.extend(schema.validator().iter_errors(value).map(Found::schema));
-    }
+    let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {
         found.push(Found {
             pointer: format!("/{}", escape_token(key)),

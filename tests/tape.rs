@@ -709,6 +709,7 @@ fn tape_is_reused_across_documents() {
 #[test]
 fn the_line_shortcut_says_what_the_full_check_says() {
     use leadcheck::check::{self, Detail, Options, Status};
+    use leadcheck::lint::{Action, Flag, Levels};
     use leadcheck::record::{Item, Origin, Record};
     use leadcheck::schema::Schemas;
     let mut texts: Vec<(String, Vec<u8>)> = sample_texts();
@@ -723,40 +724,58 @@ fn the_line_shortcut_says_what_the_full_check_says() {
     let origin = Origin::at("t".into(), Default::default());
     let mut answered: BTreeMap<&str, usize> = BTreeMap::new();
     for schemas in &all {
+        // Lint at the default levels, and every rule of every group on.
+        let every =
+            ["consistency", "format", "quirk", "pedantic"].map(|g| Flag::new(Action::Warn, g));
+        let lints = [
+            None,
+            Some(Levels::defaults()),
+            Some(Levels::resolve(None, &every).unwrap()),
+        ];
+        let now = "2026-03-01T12:00:00Z".parse().unwrap();
         let kinds = [
             (Detail::Full, None),
             (Detail::Full, Some(1)),
             (Detail::Verdict, None),
         ];
         for (detail, max_violations) in kinds {
-            let options = Options {
-                detail,
-                max_violations,
-                ..Options::default()
-            };
-            for (name, text) in &texts {
-                let Some(fast) = check::check_line(schemas, text, &origin, &options) else {
-                    continue;
+            for levels in &lints {
+                let options = Options {
+                    detail,
+                    max_violations,
+                    lint: levels
+                        .clone()
+                        .map(|l| std::sync::Arc::new(check::Lint::new(l, None).at(now))),
+                    ..Options::default()
                 };
-                let value: Value = serde_json::from_slice(text)
-                    .unwrap_or_else(|e| panic!("{name}: answered, but serde_json says {e}"));
-                let record = Record::verbatim(origin.clone(), value, text.clone());
-                let full = check::check_item(schemas, Item::Record(record), &options).unwrap();
-                assert_eq!(fast.status(), full.status(), "{name} ({detail:?})");
-                assert_eq!(fast.lead_id, full.lead_id, "{name}");
-                assert_eq!(fast.origin, full.origin, "{name}");
-                // The same violations, in the same order, with the same words.
-                assert_eq!(
-                    format!("{:?}", fast.verdict),
-                    format!("{:?}", full.verdict),
-                    "{name} ({detail:?})"
-                );
-                *answered
-                    .entry(match fast.status() {
-                        Status::Valid => "valid",
-                        _ => "invalid",
-                    })
-                    .or_default() += 1;
+                for (name, text) in &texts {
+                    let Some((fast, view)) = check::check_line(schemas, text, &origin, &options)
+                    else {
+                        continue;
+                    };
+                    if options.lint.is_none() {
+                        assert!(view.is_null(), "{name}");
+                    }
+                    let value: Value = serde_json::from_slice(text)
+                        .unwrap_or_else(|e| panic!("{name}: answered, but serde_json says {e}"));
+                    let record = Record::verbatim(origin.clone(), value, text.clone());
+                    let full = check::check_item(schemas, Item::Record(record), &options).unwrap();
+                    assert_eq!(fast.status(), full.status(), "{name} ({detail:?})");
+                    assert_eq!(fast.lead_id, full.lead_id, "{name}");
+                    assert_eq!(fast.origin, full.origin, "{name}");
+                    // The same violations, in the same order, with the same words.
+                    assert_eq!(
+                        format!("{:?}", fast.verdict),
+                        format!("{:?}", full.verdict),
+                        "{name} ({detail:?})"
+                    );
+                    *answered
+                        .entry(match fast.status() {
+                            Status::Valid => "valid",
+                            _ => "invalid",
+                        })
+                        .or_default() += 1;
+                }
             }
         }
     }
@@ -764,7 +783,7 @@ fn the_line_shortcut_says_what_the_full_check_says() {
         answered["valid"] > 500 && answered["invalid"] > 100,
         "{answered:?}"
     );
-    // Left to the full check: lint, --strict, API lists, duplicated keys.
+    // Left to the full check: --strict, API lists, duplicated keys.
     let official = std::fs::read(root().join("samples/chat-in-progress.json")).unwrap();
     let strict = Options {
         strict: true,

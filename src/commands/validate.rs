@@ -206,13 +206,15 @@ impl Work for Validating<'_> {
         Checking(check::check_item(self.schemas, item, self.options), facts)
     }
 
-    /// A line of NDJSON validated in place, when that says all there is to say.
+    /// A line of NDJSON validated in place (see [`check::check_line`]).
     fn line(&self, text: &[u8], origin: &Origin) -> Option<Checking> {
-        if self.keep_facts {
-            return None;
-        }
-        check::check_line(self.schemas, text, origin, self.options)
-            .map(|checked| Checking(Ok(checked), None))
+        let (checked, view) = check::check_line(self.schemas, text, origin, self.options)?;
+        let facts = self
+            .keep_facts
+            .then(|| facts_of(&view))
+            .flatten()
+            .map(|facts| Record::verbatim(origin.clone(), facts, text.to_vec()));
+        Some(Checking(Ok(checked), facts))
     }
 }
 
@@ -220,17 +222,22 @@ impl Work for Validating<'_> {
 /// last_updated, with the record's text to place their findings.
 fn lead_facts(item: &Item) -> Option<Record> {
     let Item::Record(r) = item else { return None };
-    let object = r.value.as_object()?;
+    Some(Record {
+        value: facts_of(&r.value)?,
+        ..r.clone_without_value()
+    })
+}
+
+/// The lead_id, lead_state and last_updated of a record's value, when it is an object.
+fn facts_of(value: &serde_json::Value) -> Option<serde_json::Value> {
+    let object = value.as_object()?;
     let mut facts = serde_json::Map::new();
     for key in ["lead_id", "lead_state", "last_updated"] {
         if let Some(v) = object.get(key) {
             facts.insert(key.to_string(), v.clone());
         }
     }
-    Some(Record {
-        value: serde_json::Value::Object(facts),
-        ..r.clone_without_value()
-    })
+    Some(serde_json::Value::Object(facts))
 }
 
 /// Findings placed in their record, as violations.

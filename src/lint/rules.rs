@@ -108,29 +108,38 @@ const BY_LETTER_AND_LENGTH: [[u8; 2]; 26 * MAX_LENGTH] = {
     table
 };
 
+/// The index in [`FIELDS`] of `key`, compared only with the (at most two) fields of the
+/// same first letter and length.
+fn field_index(key: &str) -> Option<usize> {
+    let bytes = key.as_bytes();
+    // The length is known without reading the key's text.
+    if bytes.is_empty() || bytes.len() >= MAX_LENGTH {
+        return None;
+    }
+    let letter = bytes[0].wrapping_sub(b'a');
+    if letter >= 26 {
+        return None;
+    }
+    BY_LETTER_AND_LENGTH[usize::from(letter) * MAX_LENGTH + bytes.len()]
+        .into_iter()
+        .map_while(|candidate| usize::from(candidate).checked_sub(1))
+        .find(|&i| FIELDS[i].as_bytes() == bytes)
+}
+
+/// Whether the rules about one record may read the top-level member `key` whose value is
+/// `value`: [`check`] gives the same findings on a record reduced to those members.
+pub fn reads(key: &str, value_is_empty_string: bool) -> bool {
+    value_is_empty_string || field_index(key).is_some()
+}
+
 impl<'a> Record<'a> {
     /// The record's values of [`FIELDS`]: one pass over its keys, each compared with the
     /// (at most two) fields of the same first letter and length.
     fn new(obj: &'a Object) -> Record<'a> {
         let mut slots = [None; FIELDS.len()];
         for (key, value) in obj {
-            let bytes = key.as_bytes();
-            // The length is known without reading the key's text.
-            if bytes.is_empty() || bytes.len() >= MAX_LENGTH {
-                continue;
-            }
-            let letter = bytes[0].wrapping_sub(b'a');
-            if letter >= 26 {
-                continue;
-            }
-            for candidate in BY_LETTER_AND_LENGTH[usize::from(letter) * MAX_LENGTH + bytes.len()] {
-                let Some(i) = usize::from(candidate).checked_sub(1) else {
-                    break;
-                };
-                if FIELDS[i].as_bytes() == bytes {
-                    slots[i] = Some(value);
-                    break;
-                }
+            if let Some(i) = field_index(key) {
+                slots[i] = Some(value);
             }
         }
         Record { slots }
