@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use leadcheck::capture::ReadOptions;
 use leadcheck::check::Checked;
-use leadcheck::diff::{self, Change, Diff, Ignore, Kind, Options};
+use leadcheck::diff::{self, Change, Diff, Kind};
 use leadcheck::input::{Input, InputError};
 use leadcheck::leads::{self, Pairing, States};
 use leadcheck::record::{Item, Origin, Record};
@@ -54,12 +54,7 @@ impl Side {
 
 /// `leadcheck diff`.
 pub fn run(args: &DiffArgs, s: &mut Streams<'_>) -> Result<Outcome> {
-    let ignore =
-        Ignore::new(&super::ignore_patterns(&args.compare)?).map_err(anyhow::Error::msg)?;
-    let options = Options {
-        ignore,
-        ..Options::default()
-    };
+    let options = super::diff_options(&args.compare)?;
     let literal = args.compare.literal;
     if is_stdin(&args.old) && is_stdin(&args.new) {
         bail!("OLD and NEW cannot both be `-`: stdin can be read only once");

@@ -6,7 +6,6 @@
 
 use anyhow::Result;
 use leadcheck::check::{Checked, Tally};
-use leadcheck::diff::{Ignore, Options};
 use leadcheck::leads::{self, History};
 use leadcheck::record::Item;
 use leadcheck::scan::{self, Event};
@@ -19,12 +18,7 @@ use crate::render::{self, Streams};
 
 /// `leadcheck history`.
 pub fn run(args: &HistoryArgs, s: &mut Streams<'_>) -> Result<Outcome> {
-    let ignore =
-        Ignore::new(&super::ignore_patterns(&args.compare)?).map_err(anyhow::Error::msg)?;
-    let options = Options {
-        ignore,
-        ..Options::default()
-    };
+    let options = super::diff_options(&args.compare)?;
     let literal = args.compare.literal;
     let mut history = History::default();
     let mut tally = Tally::default();

@@ -65,13 +65,23 @@ pub(crate) fn config(
 }
 
 /// `--ignore` patterns: the command line's, else leadcheck.toml's `[diff] ignore`.
-pub(crate) fn ignore_patterns(args: &crate::cli::CompareArgs) -> Result<Vec<String>> {
+fn ignore_patterns(args: &crate::cli::CompareArgs) -> Result<Vec<String>> {
     if !args.ignore.is_empty() {
         return Ok(args.ignore.clone());
     }
     Ok(config(None)?
         .and_then(|c| c.diff.ignore.clone())
         .unwrap_or_default())
+}
+
+/// How `diff` and `history` compare versions of a record: what `--ignore` leaves out.
+pub(crate) fn diff_options(args: &crate::cli::CompareArgs) -> Result<leadcheck::diff::Options> {
+    let ignore =
+        leadcheck::diff::Ignore::new(&ignore_patterns(args)?).map_err(anyhow::Error::msg)?;
+    Ok(leadcheck::diff::Options {
+        ignore,
+        ..leadcheck::diff::Options::default()
+    })
 }
 
 /// How the scanner reads a command's inputs.

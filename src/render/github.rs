@@ -24,22 +24,16 @@ use super::{Palette, escape, text};
 /// Escapes a workflow command's message: `%` → `%25`, CR → `%0D`, LF → `%0A`; other
 /// control characters are written visibly (the log viewer would act on them).
 pub fn escape_data(s: &str) -> String {
-    let s = escape_controls(s);
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_command(s, false)
 }
 
 /// Escapes a workflow command's property value: as [`escape_data`], and also `:` → `%3A`,
 /// `,` → `%2C`.
 pub fn escape_property(s: &str) -> String {
+    escape_command(s, true)
+}
+
+fn escape_command(s: &str, property: bool) -> String {
     let s = escape_controls(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -47,8 +41,8 @@ pub fn escape_property(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
             c => out.push(c),
         }
     }
