@@ -286,10 +286,10 @@ pub fn check_item(
 
 /// The fast path of [`check_item`] for a record that is a whole line of JSON text, at
 /// `origin`: the text is read onto a [`Tape`] (no `Value` of the whole record is built),
-/// validated there, the lint rules run on the members they read ([`lint::reads`]), and
+/// validated there, the lint rules run on the members they read ([`lint::Fields`]), and
 /// the violations are explained from the tape's errors and the text. With the verdict
-/// comes, when lint rules are on, what they read of the record as a `Value` (`null`
-/// otherwise), with `lead_id`: what the rules about a lead's records need.
+/// come, when lint rules are on, the record's lead_id, lead_state and last_updated as an
+/// object (what the rules about a lead's records read; `null` otherwise).
 ///
 /// `None` for what the tape leaves to serde_json (text it rejects, which the caller
 /// reports with serde_json's own message; a duplicated key, where serde_json keeps the
@@ -324,12 +324,14 @@ pub fn check_line(
         };
         let validator = schema.tape_validator().ok()?;
         let valid = validator.is_valid(root);
-        let (view, lint) = match &options.lint {
-            Some(lint) => {
-                let view = lint_view(root);
-                let findings = lint.findings(&view, &origin.input);
-                (view, findings)
-            }
+        let (facts, lint) = match &options.lint {
+            Some(lint) => (
+                lead_facts(root),
+                lint.leveled(
+                    lint::check_fields(&lint_fields(root), &lint.context),
+                    &origin.input,
+                ),
+            ),
             None => (Value::Null, Vec::new()),
         };
         let verdict = if valid && lint.is_empty() {
@@ -349,22 +351,37 @@ pub fn check_line(
             lead_id: root.field("lead_id").map(|id| id.value()),
             verdict,
         };
-        Some((checked, view))
+        Some((checked, facts))
     })
 }
 
-/// The members of a record the lint rules read ([`lint::reads`]), and its `lead_id`, as a
-/// `Value`: the rules find on it what they find on the whole record.
-fn lint_view(root: TapeNode<'_>) -> Value {
-    let Some(object) = root.as_object() else {
+/// The members of a record the lint rules read: one pass over its keys.
+fn lint_fields(root: TapeNode<'_>) -> lint::Fields {
+    let mut fields = lint::Fields::default();
+    if let Some(object) = root.as_object() {
+        for (key, value) in object.members() {
+            if let Some(slot) = lint::Fields::slot(key) {
+                fields.set(slot, value.value());
+            }
+            if value.as_str() == Some("") {
+                fields.empty_string(key);
+            }
+        }
+    }
+    fields
+}
+
+/// What the rules about a lead's records read of a record ([`lint::Tracker`]): its
+/// lead_id, lead_state and last_updated, as an object; `null` when it is not an object.
+fn lead_facts(root: TapeNode<'_>) -> Value {
+    if root.as_object().is_none() {
         return Value::Null;
-    };
-    let members = object
-        .members()
-        .filter(|(key, value)| *key == "lead_id" || lint::reads(key, value.as_str() == Some("")))
-        .map(|(key, value)| (key.to_string(), value.value()))
+    }
+    let facts = ["lead_id", "lead_state", "last_updated"]
+        .into_iter()
+        .filter_map(|key| Some((key.to_string(), root.field(key)?.value())))
         .collect();
-    Value::Object(members)
+    Value::Object(facts)
 }
 
 /// Checks one record against a schema.

@@ -49,7 +49,7 @@ pub use config::{
 };
 pub use levels::{Action, Flag, Levels, Source, UnknownName};
 pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
-pub use rules::{check, reads};
+pub use rules::{Fields, check, check_fields};
 pub use tracker::Tracker;
 
 use jiff::Timestamp;

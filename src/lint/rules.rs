@@ -126,12 +126,6 @@ fn field_index(key: &str) -> Option<usize> {
         .find(|&i| FIELDS[i].as_bytes() == bytes)
 }
 
-/// Whether the rules about one record may read the top-level member `key` whose value is
-/// `value`: [`check`] gives the same findings on a record reduced to those members.
-pub fn reads(key: &str, value_is_empty_string: bool) -> bool {
-    value_is_empty_string || field_index(key).is_some()
-}
-
 impl<'a> Record<'a> {
     /// The record's values of [`FIELDS`]: one pass over its keys, each compared with the
     /// (at most two) fields of the same first letter and length.
@@ -163,68 +157,126 @@ impl<'a> Record<'a> {
 /// [`super::rules()`], and within a rule in the order of the fields it checks. A value that
 /// is not an object has no findings (the schema reports it).
 pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
-    let mut out = Vec::new();
     let Some(obj) = value.as_object() else {
-        return out;
+        return Vec::new();
     };
-    let on = |rule| ctx.rules.contains(rule);
+    let empty = || {
+        obj.iter()
+            .filter(|(_, v)| v.as_str() == Some(""))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    };
+    run(&Record::new(obj), empty, ctx)
+}
+
+/// The members of a record the rules read, gathered from any representation of it (a
+/// [`crate::tape::Tape`]): [`check_fields`] finds on them what [`check`] finds on the
+/// whole record.
+#[derive(Debug)]
+pub struct Fields {
+    slots: [Option<Value>; FIELDS.len()],
+    /// The keys whose value is `""`, for empty-string.
+    empty: Vec<String>,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields {
+            slots: [const { None }; FIELDS.len()],
+            empty: Vec::new(),
+        }
+    }
+}
+
+impl Fields {
+    /// Where the member `key` goes, when the rules read it.
+    pub fn slot(key: &str) -> Option<usize> {
+        field_index(key)
+    }
+
+    /// The member of [`Fields::slot`] `slot` is `value`.
+    pub fn set(&mut self, slot: usize, value: Value) {
+        self.slots[slot] = Some(value);
+    }
+
+    /// The member `key` is `""`.
+    pub fn empty_string(&mut self, key: &str) {
+        self.empty.push(key.to_string());
+    }
+}
+
+/// The findings of [`check`] on a record of which only `fields` are known (an object).
+pub fn check_fields(fields: &Fields, ctx: &Context) -> Vec<Finding> {
+    let rec = Record {
+        slots: fields.slots.each_ref().map(Option::as_ref),
+    };
+    let mut empty: Vec<&str> = fields.empty.iter().map(String::as_str).collect();
+    // In the order `check` meets them: a Value's keys are sorted.
+    empty.sort_unstable();
+    run(&rec, || empty, ctx)
+}
+
+/// The rules on a record's fields; `empty` lists its keys whose value is `""`, asked for
+/// only when empty-string is on.
+fn run<'k>(rec: &Record<'_>, empty: impl FnOnce() -> Vec<&'k str>, ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
     let mut per_field = ctx.rules;
     per_field.remove(Rule::EmptyString);
     per_field.remove(Rule::StateRegression);
     per_field.remove(Rule::DuplicateDelivery);
-    if per_field.is_empty() {
-        if on(Rule::EmptyString) {
-            empty_string(obj, &mut out);
-        }
-        return out;
+    if !per_field.is_empty() {
+        fields_rules(rec, ctx, &mut out);
     }
-    let rec = Record::new(obj);
+    if ctx.rules.contains(Rule::EmptyString) {
+        empty_string(&empty(), &mut out);
+    }
+    out
+}
+
+fn fields_rules(rec: &Record<'_>, ctx: &Context, out: &mut Vec<Finding>) {
+    let on = |rule| ctx.rules.contains(rule);
     if on(Rule::UserIdProfile) {
-        user_id_profile(&rec, &mut out);
+        user_id_profile(rec, out);
     }
     if on(Rule::MappingMismatch) {
-        mapping_mismatch(&rec, &mut out);
+        mapping_mismatch(rec, out);
     }
     if on(Rule::SpamWithValue) {
-        spam_with_value(&rec, &mut out);
+        spam_with_value(rec, out);
     }
     if on(Rule::CallDurationMismatch) {
-        call_duration_mismatch(&rec, &mut out);
+        call_duration_mismatch(rec, out);
     }
     if on(Rule::PhoneE164) {
-        phone_e164(&rec, &mut out);
+        phone_e164(rec, out);
     }
     if on(Rule::EmailSyntax) {
-        email_syntax(&rec, &mut out);
+        email_syntax(rec, out);
     }
     if on(Rule::UrlSyntax) {
-        url_syntax(&rec, &mut out);
+        url_syntax(rec, out);
     }
     if on(Rule::PrivateIp) {
-        private_ip(&rec, &mut out);
+        private_ip(rec, out);
     }
     let (future, order) = (on(Rule::FutureDate), on(Rule::TimestampsOrder));
     if future || order {
-        let created = Stamp::of(&rec, F::DateCreated);
-        let updated = Stamp::of(&rec, F::LastUpdated);
+        let created = Stamp::of(rec, F::DateCreated);
+        let updated = Stamp::of(rec, F::LastUpdated);
         if future {
             future_date(
                 [(F::DateCreated, created), (F::LastUpdated, updated)],
                 ctx,
-                &mut out,
+                out,
             );
         }
         if order {
-            timestamps_order(created, updated, &mut out);
+            timestamps_order(created, updated, out);
         }
     }
     if on(Rule::LeadStateSpelling) {
-        lead_state_spelling(&rec, &mut out);
+        lead_state_spelling(rec, out);
     }
-    if on(Rule::EmptyString) {
-        empty_string(obj, &mut out);
-    }
-    out
 }
 
 /// `s` split around the first `byte` (ASCII): a plain loop, which on the short strings of a
@@ -955,15 +1007,13 @@ fn lead_state_spelling(rec: &Record, out: &mut Vec<Finding>) {
 // ---------------------------------------------------------------------------------------
 // pedantic
 
-fn empty_string(obj: &Object, out: &mut Vec<Finding>) {
-    for (key, value) in obj {
-        if value.as_str() == Some("") {
-            out.push(Finding::new(
-                Rule::EmptyString,
-                format!("/{}", escape_token(key)),
-                r#""" where the key could be left out; expected a value or no key"#.to_string(),
-            ));
-        }
+fn empty_string(keys: &[&str], out: &mut Vec<Finding>) {
+    for key in keys {
+        out.push(Finding::new(
+            Rule::EmptyString,
+            format!("/{}", escape_token(key)),
+            r#""" where the key could be left out; expected a value or no key"#.to_string(),
+        ));
     }
 }
 
