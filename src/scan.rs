@@ -108,6 +108,8 @@ impl std::error::Error for Panicked {}
 
 /// Size of the chunks large inputs are cut into.
 const CHUNK: usize = 256 << 10;
+/// Lines in a chunk at most (a chunk of 256 KiB of `{}` would otherwise be 87,000 records).
+const CHUNK_LINES: usize = 4096;
 /// What a pipe holds on Linux: a read that returns less was not waiting on a full pipe.
 const PIPE_BUFFER: usize = 64 << 10;
 /// Files up to this size are read and worked on whole by one worker.
@@ -432,10 +434,15 @@ impl Producer {
             }
             // Cut after the last line break; keep the rest for the next chunk. A chunk
             // without one is sent as it is (a long line is never held whole here).
-            let (open_end, cut) = match memchr::memrchr(b'\n', &buf) {
+            let (open_end, mut cut) = match memchr::memrchr(b'\n', &buf) {
                 Some(i) => (false, i + 1),
                 None => (true, buf.len()),
             };
+            // At most CHUNK_LINES lines: what a chunk's records become (a violation or
+            // more each) is held until it is handed out, so tiny records make shorter chunks.
+            if let Some(i) = memchr::memchr_iter(b'\n', &buf[..cut]).nth(CHUNK_LINES - 1) {
+                cut = i + 1;
+            }
             carry = buf.split_off(cut);
             let c = chunk(buf, mid_line, open_end);
             start = c.start.advance(&c.data);

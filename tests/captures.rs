@@ -353,3 +353,40 @@ fn what_a_form_body_loses_is_reported_where_it_is() {
         "{form}"
     );
 }
+
+/// A gzip file that expands to a record past the 64 MiB limit (80 MiB of one string, from
+/// an 80 KB file): one unreadable record, never held whole, and the record after it read.
+#[test]
+fn a_gzip_file_that_expands_past_the_record_limit_is_one_unreadable_record() {
+    use flate2::{Compression, write::GzEncoder};
+    let member = |bytes: &[u8]| {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    };
+    // Concatenated gzip members decompress as one stream: one MiB compressed once, 80 times.
+    let mebibyte = member(&vec![b'a'; 1 << 20]);
+    let mut gz = member(br#"{"lead_id": 1, "lead_type": "Chat", "message": ""#);
+    for _ in 0..80 {
+        gz.extend_from_slice(&mebibyte);
+    }
+    let official = std::fs::read(common::root().join("samples/chat-in-progress.json")).unwrap();
+    let official: serde_json::Value = serde_json::from_slice(&official).unwrap();
+    gz.extend(member(format!("\"}}\n{official}\n").as_bytes()));
+    assert!(gz.len() < 1 << 20, "{}", gz.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.jsonl.gz");
+    std::fs::write(&path, &gz).unwrap();
+    let out = leadcheck()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(":1:1: unreadable: record larger than 64 MiB"),
+        "{stdout}"
+    );
+    // 2 records: the one too large, unreadable; the official lead after it, valid.
+    assert_eq!(counts(&out.stderr), (2, 1, 0, 1), "{}", text(&out.stderr));
+}

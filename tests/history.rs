@@ -169,3 +169,30 @@ fn updates_are_laid_over_the_lead_unless_literal() {
         "{stdout}"
     );
 }
+
+/// Text a website visitor controls (ESC, OSC, BEL, CR) is written visibly, never acted on:
+/// in the changes history shows and in its JSON lines.
+#[test]
+fn nothing_from_a_payload_controls_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leads.jsonl");
+    let first = json!({"lead_id": 7, "lead_type": "Chat", "contact_name": "Jane",
+        "last_updated": "2026-01-01T00:00:00Z"});
+    let second = json!({"lead_id": 7, "lead_type": "Chat",
+        "contact_name": "\u{1b}]0;pwned\u{7}\u{1b}[2J\rJane",
+        "last_updated": "2026-01-02T00:00:00Z"});
+    std::fs::write(&path, format!("{first}\n{second}\n")).unwrap();
+    let path = path.to_str().unwrap();
+    let (code, stdout, stderr) = history(&[path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("contact_name"), "{stdout}");
+    assert!(stdout.contains("pwned"), "the value is shown: {stdout}");
+    for raw in ['\u{1b}', '\u{7}', '\r'] {
+        assert!(!stdout.contains(raw), "{raw:?} written raw: {stdout:?}");
+        assert!(!stderr.contains(raw), "{raw:?} written raw: {stderr:?}");
+    }
+    // JSON escapes them as JSON does.
+    let (_, json_out, _) = history(&["--format", "json", path]);
+    assert!(!json_out.contains('\u{1b}'), "{json_out:?}");
+    assert!(json_out.contains("\\u001b]0;pwned"), "{json_out}");
+}

@@ -173,8 +173,18 @@ fn chunk_corner_cases_match_the_sequential_reader() {
     long_blank.push(b'\n');
     long_blank.extend(std::iter::repeat_n(b' ', 600_000));
     long_blank.extend_from_slice(br#"{"lead_id": "oops", "lead_type": "Chat"}"#);
-    let cases: [(&str, Vec<u8>); 3] = [
+    // More lines than a chunk takes (4096), some broken: cut by lines, not bytes.
+    let mut tiny = Vec::new();
+    for i in 0..10_000 {
+        if i % 997 == 5 {
+            tiny.extend_from_slice(b"{\"lead_id\": ,}\n");
+        } else {
+            tiny.extend_from_slice(format!("{{\"lead_id\": {i}}}\n").as_bytes());
+        }
+    }
+    let cases: [(&str, Vec<u8>); 4] = [
         ("long blank line", long_blank),
+        ("ten thousand tiny records", tiny),
         (
             "empty API page",
             br#"{"page_number": 1, "leads": []}"#.to_vec(),

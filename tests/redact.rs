@@ -228,3 +228,54 @@ fn redacted_card_messages_quote_no_personal_value() {
     assert!(card.contains("invalid (1 error)"), "{card}");
     assert!(!card.contains("107.210.21"), "{card}");
 }
+
+/// `validate --redact`: the values violations quote (often personal data, written into CI
+/// logs) are the placeholders', in every output format; without it they are the values.
+#[test]
+fn validate_quotes_no_personal_value_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leads.jsonl");
+    // The official lead with its email and phone in the wrong shape, so the messages quote
+    // them.
+    let mut lead: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample("chat-in-progress.json")).unwrap())
+            .unwrap();
+    lead["contact_email_address"] = serde_json::json!(["hello@whatconverts.com"]);
+    lead["contact_phone_number"] = serde_json::json!(["+17044695324"]);
+    std::fs::write(&path, format!("{lead}\n")).unwrap();
+    let path = path.to_str().unwrap();
+    for format in ["text", "json", "github", "junit", "sarif"] {
+        let run = |redact: bool| {
+            let mut cmd = leadcheck();
+            cmd.args(["validate", "--format", format, path]);
+            if redact {
+                cmd.arg("--redact");
+            }
+            let out = cmd.output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{format}: {}",
+                text(&out.stderr)
+            );
+            text(&out.stdout) + &text(&out.stderr)
+        };
+        let plain = run(false);
+        let redacted = run(true);
+        for value in ["hello@whatconverts.com", "+17044695324"] {
+            assert!(
+                plain.contains(value),
+                "{format}: {value} not quoted\n{plain}"
+            );
+            assert!(
+                !redacted.contains(value),
+                "{format}: {value} survived\n{redacted}"
+            );
+        }
+        // The violations are still there, at the same places.
+        assert!(
+            redacted.contains("contact_email_address") && redacted.contains("contact_phone_number"),
+            "{format}: {redacted}"
+        );
+    }
+}

@@ -763,14 +763,20 @@ POST /e HTTP/1.1\nTransfer-Encoding: chunked\n\n5\n{\"e\":";
     #[test]
     fn unsupported_encodings_and_multipart_say_so() {
         let data = b"POST /a HTTP/1.1\nContent-Encoding: br\nContent-Length: 2\n\n{}\n\
-POST /b HTTP/1.1\nContent-Type: multipart/form-data; boundary=x\nContent-Length: 2\n\n{}\n";
+POST /b HTTP/1.1\nContent-Type: multipart/form-data; boundary=x\nContent-Length: 2\n\n{}\n\
+POST /c HTTP/1.1\nContent-Encoding: deflate\nContent-Length: 2\n\n{}\n";
         let got = show(data);
+        assert_eq!(got.len(), 3, "{got:?}");
         assert!(
             got[0].contains("unsupported Content-Encoding \"br\""),
             "{got:?}"
         );
         assert!(
             got[1].contains("unsupported Content-Type multipart/form-data"),
+            "{got:?}"
+        );
+        assert!(
+            got[2].contains("unsupported Content-Encoding \"deflate\""),
             "{got:?}"
         );
     }
