@@ -26,6 +26,8 @@ if [ -z "${LEADCHECK:-}" ]; then
     cargo build --release --quiet
 fi
 work=$(mktemp -d "${BENCH_DIR:-$target_dir}/listen-bench.XXXXXX")
+# shellcheck source=benches/common.sh
+. benches/common.sh # the scripts run from the repository root
 pid=
 cleanup() {
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
@@ -34,29 +36,12 @@ cleanup() {
 trap cleanup EXIT
 
 echo "leadcheck listen: $N deliveries of $(wc -c < $PAYLOAD) bytes, $C concurrent clients, $(nproc) cores, load average $(cut -d ' ' -f 1 /proc/loadavg)"
-# What a sync costs on this disk now: --fsync batch waits for about one and a half of them.
-dsync=$( { TIMEFORMAT=%R; time dd if=/dev/zero of="$work/dsync" bs=4k count=200 oflag=dsync 2>/dev/null; } 2>&1 )
-awk -v s="$dsync" 'BEGIN {printf "disk: a synced 4 KiB write takes %.1f ms (mean of 200)\n", s * 1000 / 200}'
-rm -f "$work/dsync"
+disk_sync_cost
 printf '%-7s %-4s %12s %9s %9s %8s %8s %12s  %s\n' fsync run "deliveries/s" "p50 ms" "p99 ms" 2xx records "listen cpu" check
 failed=0
 for mode in $MODES; do
     for run in $(seq 1 "$RUNS"); do
-        rm -f "$work/capture.http" "$work/stderr.txt" "$work/lines.txt"
-        : > "$work/stderr.txt" # before listen starts: never the last run's address
-        "$bin" listen --port 0 --out "$work/capture.http" --fsync "$mode" \
-            > "$work/lines.txt" 2>> "$work/stderr.txt" &
-        pid=$!
-        for _ in $(seq 1 600); do
-            grep -q '^listening on' "$work/stderr.txt" 2>/dev/null && break
-            sleep 0.05
-        done
-        addr=$(grep -o 'http://[0-9.:]*' "$work/stderr.txt" | head -n 1 || true)
-        if [ -z "$addr" ]; then
-            echo "listen did not start:" >&2
-            cat "$work/stderr.txt" >&2
-            exit 2
-        fi
+        start_listen "$mode"
         hey -n "$N" -c "$C" -m POST -T application/json -D "$PAYLOAD" "$addr/" > "$work/hey.txt"
         # listen's CPU time (user + system), from /proc, before it stops.
         ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)

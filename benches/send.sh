@@ -29,6 +29,8 @@ if [ -z "${LEADCHECK:-}" ]; then
 fi
 mkdir -p "${BENCH_DIR:-$target_dir}"
 work=$(mktemp -d "${BENCH_DIR:-$target_dir}/send-bench.XXXXXX")
+# shellcheck source=benches/common.sh
+. benches/common.sh # the scripts run from the repository root
 pid=
 cleanup() {
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
@@ -44,29 +46,12 @@ awk -v n="$N" 'NR == 1 {line = $0} END {
 bytes=$(head -n 1 "$work/leads.jsonl" | wc -c)
 
 echo "leadcheck send: $N deliveries of $((bytes - 1)) bytes to listen, --concurrency $C, $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
-# What a sync costs on this disk now: listen --fsync batch waits for about one and a half.
-dsync=$( { TIMEFORMAT=%R; time dd if=/dev/zero of="$work/dsync" bs=4k count=200 oflag=dsync 2>/dev/null; } 2>&1 )
-awk -v s="$dsync" 'BEGIN {printf "disk: a synced 4 KiB write takes %.1f ms (mean of 200)\n", s * 1000 / 200}'
-rm -f "$work/dsync"
+disk_sync_cost
 printf '%-6s %-4s %12s %10s %8s %8s %11s %8s %8s  %s\n' fsync run "deliveries/s" "wall /s" "p50 ms" "p99 ms" "send cpu" 2xx records check
 failed=0
 for FSYNC in $MODES; do
     for run in $(seq 1 "$RUNS"); do
-        rm -f "$work/capture.http" "$work/stderr.txt" "$work/lines.txt"
-        : > "$work/stderr.txt" # before listen starts: never the last run's address
-        "$bin" listen --port 0 --out "$work/capture.http" --fsync "$FSYNC" \
-            > "$work/lines.txt" 2>> "$work/stderr.txt" &
-        pid=$!
-        for _ in $(seq 1 600); do
-            grep -q '^listening on' "$work/stderr.txt" 2>/dev/null && break
-            sleep 0.05
-        done
-        addr=$(grep -o 'http://[0-9.:]*' "$work/stderr.txt" | head -n 1 || true)
-        if [ -z "$addr" ]; then
-            echo "listen did not start:" >&2
-            cat "$work/stderr.txt" >&2
-            exit 2
-        fi
+        start_listen "$FSYNC"
         status=0
         times=$( { TIMEFORMAT='%R %U %S'; time "$bin" send "$addr/" "$work/leads.jsonl" \
             --concurrency "$C" > "$work/sent.txt" 2> "$work/send-stderr.txt" || status=$?; } 2>&1 )

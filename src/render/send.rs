@@ -87,26 +87,31 @@ fn origin_fields(o: &Origin) -> serde_json::Map<String, Value> {
     }
 }
 
-/// One JSON object for a delivery.
-pub fn write_sent_json(out: &mut dyn Write, sent: &Sent) -> io::Result<()> {
-    let d = &sent.delivery;
+/// The fields every JSON object about a delivery starts with: the event, the record's
+/// place, what it is and what goes out.
+fn delivery_object(event: &str, d: &Delivery) -> serde_json::Map<String, Value> {
     let mut object = serde_json::Map::new();
-    object.insert("event".into(), "delivery".into());
+    object.insert("event".into(), event.into());
     object.extend(origin_fields(&d.origin));
-    let ms = (sent.duration.as_secs_f64() * 1e6).round() / 1e3;
-    let fields = json!({
+    if let Value::Object(fields) = json!({
         "lead_id": d.lead_id,
         "lead_type": d.lead_type,
         "trigger": d.trigger,
         "bytes": d.body.bytes.len(),
         "content_type": d.body.content_type,
         "content_encoding": d.body.content_encoding,
-        "ok": sent.ok(),
-        "ms": ms,
-    });
-    if let Value::Object(fields) = fields {
+    }) {
         object.extend(fields);
     }
+    object
+}
+
+/// One JSON object for a delivery.
+pub fn write_sent_json(out: &mut dyn Write, sent: &Sent) -> io::Result<()> {
+    let mut object = delivery_object("delivery", &sent.delivery);
+    object.insert("ok".into(), sent.ok().into());
+    let ms = (sent.duration.as_secs_f64() * 1e6).round() / 1e3;
+    object.insert("ms".into(), ms.into());
     match &sent.result {
         Ok(r) => {
             object.insert("status".into(), r.status.into());
@@ -142,21 +147,9 @@ pub fn write_planned(out: &mut dyn Write, p: Palette, d: &Delivery) -> io::Resul
 
 /// What `--dry-run --format json` would send: the body too, when it is text.
 pub fn write_planned_json(out: &mut dyn Write, d: &Delivery) -> io::Result<()> {
-    let mut object = serde_json::Map::new();
-    object.insert("event".into(), "dry-run".into());
-    object.extend(origin_fields(&d.origin));
-    let fields = json!({
-        "lead_id": d.lead_id,
-        "lead_type": d.lead_type,
-        "trigger": d.trigger,
-        "bytes": d.body.bytes.len(),
-        "content_type": d.body.content_type,
-        "content_encoding": d.body.content_encoding,
-        "body": std::str::from_utf8(&d.body.bytes).ok(),
-    });
-    if let Value::Object(fields) = fields {
-        object.extend(fields);
-    }
+    let mut object = delivery_object("dry-run", d);
+    let body = std::str::from_utf8(&d.body.bytes).ok();
+    object.insert("body".into(), body.into());
     serde_json::to_writer(&mut *out, &Value::Object(object))?;
     out.write_all(b"\n")
 }
