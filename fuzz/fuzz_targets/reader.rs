@@ -2,10 +2,13 @@
 //! framer, the stream reader, the API-list expansion and the position code production
 //! uses (`Record::positions`, the one function that turns JSON Pointers into line:column):
 //! nothing may panic, every item must be numbered in order and placed inside the input.
+//! And the tape `validate` reads NDJSON lines with: whatever it accepts, serde_json
+//! accepts too, as the same value.
 #![no_main]
 
 use leadcheck::capture::{self, Format};
 use leadcheck::record::Item;
+use leadcheck::tape::Tape;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,6 +20,12 @@ fuzz_target!(|data: &[u8]| {
         ),
         None => (Format::Auto, data),
     };
+    let mut tape = Tape::new();
+    if let Ok(doc) = tape.parse(bytes) {
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .unwrap_or_else(|e| panic!("the tape accepted what serde_json rejects: {e}"));
+        assert_eq!(doc.root().value(), value);
+    }
     let items = capture::read_bytes(bytes, format);
     assert!(!items.is_empty(), "every input is at least one item");
     for (i, item) in items.iter().enumerate() {
