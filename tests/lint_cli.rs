@@ -242,3 +242,33 @@ fn explain_prints_a_rule_page() {
         text(&out.stderr)
     );
 }
+
+/// Every `leadcheck.toml` example of the README and docs/ is one leadcheck reads: its
+/// levels take effect (`lint --list`), and `validate` takes its defaults.
+#[test]
+fn the_documented_leadcheck_toml_examples_are_read() {
+    let mut examples = Vec::new();
+    for page in ["README.md", "docs/lint.md"] {
+        let text = std::fs::read_to_string(common::root().join(page)).unwrap();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("```toml\n") {
+            let body = &rest[start + "```toml\n".len()..];
+            let end = body.find("```").unwrap();
+            examples.push((page, body[..end].to_string()));
+            rest = &body[end..];
+        }
+    }
+    assert!(examples.len() >= 2, "{examples:?}");
+    for (page, example) in examples {
+        let dir = fixture(Some(&example));
+        let (code, stdout, stderr) = lint(&dir, &["--list"]);
+        assert_eq!(code, 0, "{page}: {stderr}\n{example}");
+        if example.contains("phone-e164 = \"off\"") {
+            let line = stdout
+                .lines()
+                .find(|l| l.contains("phone-e164"))
+                .unwrap_or_else(|| panic!("{page}: {stdout}"));
+            assert!(line.contains("off"), "{page}: {line}");
+        }
+    }
+}
