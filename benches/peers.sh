@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Runs ../shared/bench (the peer validators: ajv-cli, Sourcemeta's jsonschema,
-# check-jsonschema, jsonschema-cli, and the minimal Rust loop) with leadcheck's rows added,
-# so the whole table comes out of one run. See README.md, "Performance".
+# Runs benches/harness/ (a copy of the project's shared benchmark harness: the peer
+# validators ajv-cli, Sourcemeta's jsonschema, check-jsonschema, jsonschema-cli, and the
+# minimal Rust loop) with leadcheck's rows added, so the whole table comes out of one run.
+# See docs/performance.md.
 #
 #   benches/peers.sh                  # install/verify peers, all measurements (~8 min on 2 cores)
 #   benches/peers.sh --only M3,M3v    # any other harness option is passed on (./run.sh --help)
 #
-# The harness is copied to $BENCH_DIR (default /tmp/leadcheck-bench) because ../shared is
-# read-only; its installs and data stay there between runs.
+# The harness is copied to $BENCH_DIR (default /tmp/leadcheck-bench), where its installs
+# and generated data stay between runs, outside the repository.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-src=${BENCH_SRC:-$here/../shared/bench}
+src=${BENCH_SRC:-$here/benches/harness}
 dir=${BENCH_DIR:-/tmp/leadcheck-bench}
 [ -d "$src" ] || { echo "no benchmark harness at $src" >&2; exit 2; }
 if [ ! -d "$dir" ]; then

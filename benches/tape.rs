@@ -2,12 +2,12 @@
 //! one thread (no timed assertions: this prints figures).
 //!
 //! ```sh
-//! python3 ../shared/bench/gen.py --ndjson 100000 > /tmp/m3.jsonl
+//! python3 benches/harness/gen.py --ndjson 100000 > /tmp/m3.jsonl
 //! cargo bench --bench tape -- /tmp/m3.jsonl [RUNS] [SCHEMA.json]
 //! ```
 //!
 //! For each schema (the bundled chat schema, and SCHEMA.json when given, e.g. the harness's
-//! `../shared/bench/schema/chat-lead.schema.json`), each NDJSON line is validated:
+//! `benches/harness/schema/chat-lead.schema.json`), each NDJSON line is validated:
 //!
 //! - `value`: `serde_json::from_slice::<Value>` + `is_valid` + drop, what `validate` does;
 //! - `tape`: `Tape::parse` (one tape, reused) + `is_valid`, falling back to the `value`

@@ -29,7 +29,7 @@ use crate::exit::{Outcome, is_broken_pipe};
 use crate::run::{Terminal, run};
 
 // Parsing payloads allocates a lot of small strings and maps; mimalloc makes that 15-20 %
-// faster than the system allocator on a 256 MB stream (measured with ../shared/bench on
+// faster than the system allocator on a 256 MB stream (measured with benches/harness on
 // this machine). Built without transparent huge pages (`no_thp`): with them, zeroing a
 // 2 MiB page cost every run about 0.6 ms (one small file: 4.0 ms against 3.4 ms) and
 // doubled the peak memory, for no gain in throughput.

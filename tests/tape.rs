@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{corpus, root};
+
+/// The benchmark harness's chat schema, what `benches/peers.sh` validates with.
+const HARNESS_SCHEMA: &str = "benches/harness/schema/chat-lead.schema.json";
 use jsonschema::json::Node;
 use leadcheck::schema::{COMMON_SCHEMA, LeadType, Schema};
 use leadcheck::tape::{Rejected, Tape};
@@ -537,7 +540,7 @@ fn schemas() -> Vec<Schema> {
         .map(|&t| Schema::for_type(t).unwrap())
         .collect();
     out.push(Schema::bundled_file(COMMON_SCHEMA).unwrap());
-    out.push(Schema::from_path(&corpus("bench/chat-lead.schema.json")).unwrap());
+    out.push(Schema::from_path(&root().join(HARNESS_SCHEMA)).unwrap());
     out
 }
 
@@ -719,7 +722,7 @@ fn the_line_shortcut_says_what_the_full_check_says() {
     let all: Vec<Schemas> = vec![
         Schemas::by_type(),
         Schemas::One(Schema::for_type(LeadType::Chat).unwrap()),
-        Schemas::One(Schema::from_path(&corpus("bench/chat-lead.schema.json")).unwrap()),
+        Schemas::One(Schema::from_path(&root().join(HARNESS_SCHEMA)).unwrap()),
     ];
     let origin = Origin::at("t".into(), Default::default());
     let mut answered: BTreeMap<&str, usize> = BTreeMap::new();
