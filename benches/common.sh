@@ -1,4 +1,19 @@
-# Shared by benches/listen.sh and benches/send.sh (sourced, not run). Needs $bin and $work.
+# Shared by benches/listen.sh, send.sh and hostile.sh (sourced, not run, from the repository root).
+
+# The binary ($bin: $LEADCHECK, or a release build made now) and a scratch folder ($work,
+# under target/: a real disk, where syncs cost what they cost) removed at exit with the
+# listen it ran ($pid).
+bench_setup() {
+    local target_dir=${CARGO_TARGET_DIR:-target}
+    bin=${LEADCHECK:-$target_dir/release/leadcheck}
+    if [ -z "${LEADCHECK:-}" ]; then
+        cargo build --release --quiet
+    fi
+    mkdir -p "${BENCH_DIR:-$target_dir}"
+    work=$(mktemp -d "${BENCH_DIR:-$target_dir}/$1-bench.XXXXXX")
+    pid=
+    trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+}
 
 # What a sync costs on this disk now: listen --fsync batch waits for about one and a half.
 disk_sync_cost() {

@@ -16,13 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCALE=${1:-1}
-target_dir=${CARGO_TARGET_DIR:-target}
-bin=${LEADCHECK:-$target_dir/release/leadcheck}
-if [ -z "${LEADCHECK:-}" ]; then
-    cargo build --release --quiet
-fi
-work=$(mktemp -d "${BENCH_DIR:-$target_dir}/hostile-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=benches/common.sh
+. benches/common.sh # the scripts run from the repository root
+bench_setup hostile
 
 gen() { # class size-factor file
     python3 - "$1" "$2" "$SCALE" "$3" <<'EOF'

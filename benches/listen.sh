@@ -20,20 +20,9 @@ MODES=${MODES:-"batch always never"}
 PAYLOAD=samples/chat-in-progress.json
 
 command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey" >&2; exit 2; }
-target_dir=${CARGO_TARGET_DIR:-target}
-bin=${LEADCHECK:-$target_dir/release/leadcheck}
-if [ -z "${LEADCHECK:-}" ]; then
-    cargo build --release --quiet
-fi
-work=$(mktemp -d "${BENCH_DIR:-$target_dir}/listen-bench.XXXXXX")
 # shellcheck source=benches/common.sh
 . benches/common.sh # the scripts run from the repository root
-pid=
-cleanup() {
-    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_setup listen
 
 echo "leadcheck listen: $N deliveries of $(wc -c < $PAYLOAD) bytes, $C concurrent clients, $(nproc) cores, load average $(cut -d ' ' -f 1 /proc/loadavg)"
 disk_sync_cost

@@ -22,21 +22,9 @@ RUNS=${RUNS:-3}
 MODES=${MODES:-"batch never"}
 PAYLOAD=samples/chat-in-progress.json
 
-target_dir=${CARGO_TARGET_DIR:-target}
-bin=${LEADCHECK:-$target_dir/release/leadcheck}
-if [ -z "${LEADCHECK:-}" ]; then
-    cargo build --release --quiet
-fi
-mkdir -p "${BENCH_DIR:-$target_dir}"
-work=$(mktemp -d "${BENCH_DIR:-$target_dir}/send-bench.XXXXXX")
 # shellcheck source=benches/common.sh
 . benches/common.sh # the scripts run from the repository root
-pid=
-cleanup() {
-    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_setup send
 
 # N leads, one per line: the official example, compact, each with its own lead_id.
 "$bin" fmt --compact "$PAYLOAD" > "$work/one.json"

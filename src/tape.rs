@@ -869,17 +869,8 @@ impl Parser<'_> {
             loop {
                 self.value(depth)?;
                 len += 1;
-                self.skip_whitespace();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_whitespace();
-                    }
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(Rejected::Syntax),
+                if self.closed_after_element(b']')? {
+                    break;
                 }
             }
         }
@@ -926,17 +917,8 @@ impl Parser<'_> {
                 self.skip_whitespace();
                 self.value(depth)?;
                 len += 1;
-                self.skip_whitespace();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_whitespace();
-                    }
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(Rejected::Syntax),
+                if self.closed_after_element(b'}')? {
+                    break;
                 }
             }
         }
@@ -947,6 +929,25 @@ impl Parser<'_> {
         }
         self.tape.keys.truncate(first_key);
         Ok(())
+    }
+
+    /// After an element of an array or a member of an object: `,` and the blanks after it
+    /// (`false`: another follows), or the `close` bracket (`true`).
+    #[inline]
+    fn closed_after_element(&mut self, close: u8) -> Result<bool, Rejected> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_whitespace();
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(Rejected::Syntax),
+        }
     }
 
     #[inline]
