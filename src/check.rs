@@ -167,6 +167,46 @@ pub struct Checked {
     /// The record's `lead_id`, when it has one.
     pub lead_id: Option<Value>,
     pub verdict: Verdict,
+    /// How many lint findings the record has at each level: counted also when only the
+    /// verdict is asked for (no finding is then kept) and before `max_violations` cuts the
+    /// list.
+    pub lint: LintCounts,
+}
+
+/// Lint findings by level (exempted ones and those at `off` are not findings).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LintCounts {
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+}
+
+impl LintCounts {
+    /// Counts one finding at `level`.
+    pub fn add(&mut self, level: lint::Level) {
+        match level {
+            lint::Level::Error => self.errors += 1,
+            lint::Level::Warn => self.warnings += 1,
+            lint::Level::Info => self.infos += 1,
+            lint::Level::Off => {}
+        }
+    }
+
+    /// The findings of `levels`, counted.
+    pub fn of(levels: impl IntoIterator<Item = lint::Level>) -> LintCounts {
+        let mut counts = LintCounts::default();
+        levels.into_iter().for_each(|level| counts.add(level));
+        counts
+    }
+
+    /// Both counts added.
+    pub fn plus(self, other: LintCounts) -> LintCounts {
+        LintCounts {
+            errors: self.errors + other.errors,
+            warnings: self.warnings + other.warnings,
+            infos: self.infos + other.infos,
+        }
+    }
 }
 
 impl Checked {
@@ -189,12 +229,17 @@ impl Checked {
     }
 
     /// Adds findings found later (the rules about the records of a lead), in input order;
-    /// one at level `error` makes the record invalid.
-    pub fn add_findings(&mut self, mut more: Vec<Violation>) {
-        if more.is_empty() {
+    /// one at level `error` makes the record invalid. With `detail` [`Detail::Verdict`]
+    /// they are counted, not kept.
+    pub fn add_findings(&mut self, mut more: Vec<Violation>, detail: Detail) {
+        if more.is_empty() || matches!(self.verdict, Verdict::Unreadable { .. }) {
             return;
         }
-        let error = more.iter().any(|v| v.level == lint::Level::Error);
+        let counts = LintCounts::of(more.iter().map(|v| v.level));
+        self.lint = self.lint.plus(counts);
+        if detail == Detail::Verdict {
+            more.clear();
+        }
         match &mut self.verdict {
             Verdict::Unreadable { .. } => {}
             Verdict::Invalid { violations, .. } => {
@@ -204,7 +249,7 @@ impl Checked {
             Verdict::Valid { findings } => {
                 findings.append(&mut more);
                 findings.sort_by_key(|v| v.at);
-                if error {
+                if counts.errors > 0 {
                     let violations = std::mem::take(findings);
                     self.verdict = Verdict::Invalid {
                         violations,
@@ -232,6 +277,7 @@ impl Checked {
                 at: u.at,
                 message: u.message,
             },
+            lint: LintCounts::default(),
         }
     }
 }
@@ -334,10 +380,9 @@ pub fn check_line(
             ),
             None => (Value::Null, Vec::new()),
         };
-        let verdict = if valid && lint.is_empty() {
-            Verdict::Valid {
-                findings: Vec::new(),
-            }
+        let (verdict, lint) = if valid && lint.is_empty() {
+            let findings = Vec::new();
+            (Verdict::Valid { findings }, LintCounts::default())
         } else {
             // The same errors as on a Value (in another order: members are met in the
             // text's order here), placed by the record's text.
@@ -350,6 +395,7 @@ pub fn check_line(
             origin: origin.clone(),
             lead_id: root.field("lead_id").map(|id| id.value()),
             verdict,
+            lint,
         };
         Some((checked, facts))
     })
@@ -387,11 +433,12 @@ fn lead_facts(root: TapeNode<'_>) -> Value {
 /// Checks one record against a schema.
 pub fn check(schema: &Schema, record: &Record, options: &Options) -> Checked {
     let value = &record.value;
-    let verdict = verdict(schema, record, options);
+    let (verdict, lint) = verdict(schema, record, options);
     Checked {
         origin: record.origin.clone(),
         lead_id: value.get("lead_id").cloned(),
         verdict,
+        lint,
     }
 }
 
@@ -421,7 +468,7 @@ enum What<'v> {
     Lint(lint::Finding, lint::Level),
 }
 
-fn verdict(schema: &Schema, record: &Record, options: &Options) -> Verdict {
+fn verdict(schema: &Schema, record: &Record, options: &Options) -> (Verdict, LintCounts) {
     let value = &record.value;
     let unknown: Vec<&str> = match (options.strict, value.as_object()) {
         (true, Some(object)) => {
@@ -459,15 +506,15 @@ fn judge<'v>(
     lint: Vec<(lint::Finding, lint::Level)>,
     options: &Options,
     errors: impl FnOnce() -> Vec<Found<'v>>,
-) -> Verdict {
+) -> (Verdict, LintCounts) {
     if valid && unknown.is_empty() && record.lost.is_empty() && lint.is_empty() {
-        return Verdict::Valid {
-            findings: Vec::new(),
-        };
+        let findings = Vec::new();
+        return (Verdict::Valid { findings }, LintCounts::default());
     }
-    let lint_error = lint.iter().any(|(_, level)| *level == lint::Level::Error);
     if options.detail == Detail::Verdict {
-        return if valid && unknown.is_empty() && record.lost.is_empty() && !lint_error {
+        let counts = LintCounts::of(lint.iter().map(|(_, level)| *level));
+        let verdict = if valid && unknown.is_empty() && record.lost.is_empty() && counts.errors == 0
+        {
             Verdict::Valid {
                 findings: Vec::new(),
             }
@@ -477,6 +524,7 @@ fn judge<'v>(
                 omitted: 0,
             }
         };
+        return (verdict, counts);
     }
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {
@@ -506,7 +554,12 @@ fn judge<'v>(
 /// The violations of a record, from what was found wrong with it: the narrower statement
 /// of two about one value, positioned (all in one pass over the record's text), in input
 /// order, described, at most `max_violations`.
-fn explain(schema: &Schema, record: &Record, found: Vec<Found<'_>>, options: &Options) -> Verdict {
+fn explain(
+    schema: &Schema,
+    record: &Record,
+    found: Vec<Found<'_>>,
+    options: &Options,
+) -> (Verdict, LintCounts) {
     // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
     // (the common schema's list of lead types) has one problem: keep the narrower
     // statement. Likewise a value of the wrong type outside an enumeration (a number for
@@ -596,6 +649,13 @@ fn explain(schema: &Schema, record: &Record, found: Vec<Found<'_>>, options: &Op
             rule,
         });
     }
+    // Those shown, before `max_violations` keeps the first.
+    let counts = LintCounts::of(
+        violations
+            .iter()
+            .filter(|v| v.rule.is_some())
+            .map(|v| v.level),
+    );
     let mut omitted = 0;
     if let Some(max) = options.max_violations
         && violations.len() > max
@@ -605,14 +665,14 @@ fn explain(schema: &Schema, record: &Record, found: Vec<Found<'_>>, options: &Op
     }
     if !violations.iter().any(|v| v.level == lint::Level::Error) {
         // Lint findings below `error` only (warnings, notes).
-        return Verdict::Valid {
-            findings: violations,
-        };
+        let findings = violations;
+        return (Verdict::Valid { findings }, counts);
     }
-    Verdict::Invalid {
+    let verdict = Verdict::Invalid {
         violations,
         omitted,
-    }
+    };
+    (verdict, counts)
 }
 
 fn unknown_message(key: &str, schema: &Schema) -> String {

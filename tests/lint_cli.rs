@@ -86,6 +86,51 @@ fn an_error_finding_fails_and_warnings_only_with_fail_on_or_max_warnings() {
     assert_eq!(text(&out.stdout), stdout);
 }
 
+/// `-q` prints nothing and `--max-errors` cuts what is printed, but every finding below
+/// `error` still counts for `--fail-on` and `--max-warnings`: those of one record's rules
+/// and those of a lead's records (a delivery repeated), on each path a record is read by
+/// (a line of NDJSON, a whole file with `-j1`).
+#[test]
+fn findings_count_when_quiet_or_cut() {
+    let dir = fixture(None);
+    let sample = include_str!("../samples/chat-in-progress.json");
+    let one_line: serde_json::Value = serde_json::from_str(sample).unwrap();
+    let twice = format!("{one_line}\n{one_line}\n");
+    std::fs::write(dir.path().join("fixtures/twice.jsonl"), twice).unwrap();
+    let settings: [&[&str]; 5] = [
+        &[],
+        &["-q"],
+        &["-q", "-j1"],
+        &["--max-errors", "1"],
+        &["--max-errors", "1", "-j1"],
+    ];
+    for setting in settings {
+        let code = |args: &[&str]| {
+            let all: Vec<&str> = setting.iter().chain(args).copied().collect();
+            lint(&dir, &all).0
+        };
+        let warn = "fixtures/warn.json";
+        assert_eq!(code(&[warn]), 0, "{setting:?}");
+        assert_eq!(code(&["--fail-on", "warn", warn]), 1, "{setting:?}");
+        assert_eq!(code(&["--max-warnings", "0", warn]), 1, "{setting:?}");
+        assert_eq!(code(&["--max-warnings", "1", warn]), 0, "{setting:?}");
+        // The official example's quirks are notes.
+        let twice = "fixtures/twice.jsonl";
+        assert_eq!(code(&["--fail-on", "warn", twice]), 0, "{setting:?}");
+        assert_eq!(code(&["--fail-on", "info", twice]), 1, "{setting:?}");
+        // The second delivery is the only note once the quirk rules are off.
+        let quirks_off = ["--allow", "quirk", "--fail-on", "info"];
+        let only_repeat: Vec<&str> = quirks_off.iter().copied().chain([twice]).collect();
+        assert_eq!(code(&only_repeat), 1, "{setting:?}");
+        let none: Vec<&str> = quirks_off
+            .iter()
+            .copied()
+            .chain(["--allow", "duplicate-delivery", twice])
+            .collect();
+        assert_eq!(code(&none), 0, "{setting:?}");
+    }
+}
+
 #[test]
 fn flags_apply_in_order_and_a_rule_beats_its_group() {
     let dir = fixture(None);

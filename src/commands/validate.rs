@@ -118,7 +118,7 @@ pub fn check(
         let mut checked = checked?;
         if let (Some(tracker), Some(facts), Some(lint)) = (&mut tracker, facts, &lint) {
             let findings = lint.leveled(tracker.observe(&facts.value), &facts.origin.input);
-            checked.add_findings(place(&facts, findings));
+            checked.add_findings(place(&facts, findings), options.detail);
         }
         Ok::<Checked, SchemaError>(checked)
     };
@@ -328,13 +328,8 @@ impl Run {
             Event::Item(checked) => {
                 let checked = checked?;
                 self.tally.add(checked.status());
-                for v in checked.violations() {
-                    match v.level {
-                        Level::Warn => self.found.warnings += 1,
-                        Level::Info => self.found.infos += 1,
-                        Level::Error | Level::Off => {}
-                    }
-                }
+                self.found.warnings += checked.lint.warnings;
+                self.found.infos += checked.lint.infos;
                 self.progress.record(checked.origin.offset, s.err)?;
                 if self.quiet {
                     return Ok(());

@@ -196,6 +196,7 @@ mod tests {
                 }],
                 omitted: 2,
             },
+            lint: Default::default(),
         };
         let mut out = Vec::new();
         write_checked(&mut out, &checked).unwrap();
