@@ -21,7 +21,7 @@ use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
 use crate::tape::{Tape, TapeNode};
-use jsonschema::json::{Node as _, Object as _};
+use jsonschema::json::Node as _;
 
 /// How much a check finds out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -332,7 +332,7 @@ pub fn check_item(
 
 /// The fast path of [`check_item`] for a record that is a whole line of JSON text, at
 /// `origin`: the text is read onto a [`Tape`] (no `Value` of the whole record is built),
-/// validated there, the lint rules run on the members they read ([`lint::Fields`]), and
+/// validated there, the lint rules run there too ([`lint::Node`]), and
 /// the violations are explained from the tape's errors and the text. With the verdict
 /// come, when lint rules are on, the record's lead_id, lead_state and last_updated as an
 /// object (what the rules about a lead's records read; `null` otherwise).
@@ -373,10 +373,7 @@ pub fn check_line(
         let (facts, lint) = match &options.lint {
             Some(lint) => (
                 lead_facts(root),
-                lint.leveled(
-                    lint::check_fields(&lint_fields(root), &lint.context),
-                    &origin.input,
-                ),
+                lint.leveled(lint::check_node(root, &lint.context), &origin.input),
             ),
             None => (Value::Null, Vec::new()),
         };
@@ -399,22 +396,6 @@ pub fn check_line(
         };
         Some((checked, facts))
     })
-}
-
-/// The members of a record the lint rules read: one pass over its keys.
-fn lint_fields(root: TapeNode<'_>) -> lint::Fields {
-    let mut fields = lint::Fields::default();
-    if let Some(object) = root.as_object() {
-        for (key, value) in object.members() {
-            if let Some(slot) = lint::Fields::slot(key) {
-                fields.set(slot, value.value());
-            }
-            if value.as_str() == Some("") {
-                fields.empty_string(key);
-            }
-        }
-    }
-    fields
 }
 
 /// What the rules about a lead's records read of a record ([`lint::Tracker`]): its

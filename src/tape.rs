@@ -297,6 +297,36 @@ impl<'t> TapeNode<'t> {
     }
 }
 
+/// The lint rules read a record where it lies on the tape.
+impl<'t> crate::lint::Node<'t> for TapeNode<'t> {
+    #[inline]
+    fn as_str(self) -> Option<&'t str> {
+        TapeNode::as_str(&self)
+    }
+
+    #[inline]
+    fn as_u64(self) -> Option<u64> {
+        match self.entry() {
+            Entry::PosInt { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    fn as_number(self) -> Option<Number> {
+        TapeNumber::of(self.entry()).map(TapeNumber::number)
+    }
+
+    #[inline]
+    fn is_true(self) -> bool {
+        matches!(self.entry(), Entry::Bool { value: true, .. })
+    }
+
+    #[inline]
+    fn members(self) -> Option<impl Iterator<Item = (&'t str, Self)>> {
+        Some(self.as_object()?.members())
+    }
+}
+
 impl<'t> Doc<'t> {
     #[inline]
     fn string(&self, entry: Entry) -> Option<&'t str> {

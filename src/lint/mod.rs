@@ -6,7 +6,8 @@
 //! and a default level ([`registry`]), and a page of documentation (`docs/rules/<name>.md`,
 //! embedded: [`page`]).
 //!
-//! - [`check`]: the rules about one record, over its parsed value (any thread, any order);
+//! - [`check`]: the rules about one record, over its parsed value (any thread, any order),
+//!   or [`check_node`] over any representation of it ([`Node`]: a record on a tape);
 //! - [`Tracker`]: the rules about the records of a lead (`state-regression`,
 //!   `duplicate-delivery`), fed the records in arrival order;
 //! - [`Levels`]: each rule's level from its default, `leadcheck.toml` and the command line,
@@ -49,7 +50,7 @@ pub use config::{
 };
 pub use levels::{Action, Flag, Levels, Source, UnknownName};
 pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
-pub use rules::{Fields, check, check_fields};
+pub use rules::{Node, check, check_node};
 pub use tracker::Tracker;
 
 use jiff::Timestamp;

@@ -10,12 +10,10 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use jiff::Timestamp;
-use serde_json::{Map, Value};
+use serde_json::{Number, Value};
 
 use super::{Context, Finding, Rule, quote};
 use crate::position::escape_token;
-
-type Object = Map<String, Value>;
 
 macro_rules! fields {
     ($($field:ident = $name:literal,)*) => {
@@ -77,9 +75,50 @@ impl F {
     }
 }
 
+/// A JSON value as the rules read it: a serde_json [`Value`] or a node of a
+/// [`crate::tape::Tape`], so that a record read onto a tape is checked where it lies, with
+/// no `Value` built.
+pub trait Node<'a>: Copy {
+    /// The string, when the value is one.
+    fn as_str(self) -> Option<&'a str>;
+    /// The integer, when the value is one from 0 to `u64::MAX`.
+    fn as_u64(self) -> Option<u64>;
+    /// The number, when the value is one.
+    fn as_number(self) -> Option<Number>;
+    /// Whether the value is `true`.
+    fn is_true(self) -> bool;
+    /// The members of an object (`None` for any other value).
+    fn members(self) -> Option<impl Iterator<Item = (&'a str, Self)>>;
+}
+
+impl<'a> Node<'a> for &'a Value {
+    fn as_str(self) -> Option<&'a str> {
+        Value::as_str(self)
+    }
+
+    fn as_u64(self) -> Option<u64> {
+        Value::as_u64(self)
+    }
+
+    fn as_number(self) -> Option<Number> {
+        match self {
+            Value::Number(n) => Some(n.clone()),
+            _ => None,
+        }
+    }
+
+    fn is_true(self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    fn members(self) -> Option<impl Iterator<Item = (&'a str, Self)>> {
+        Some(self.as_object()?.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+}
+
 /// The values of [`FIELDS`] in one record.
-struct Record<'a> {
-    slots: [Option<&'a Value>; FIELDS.len()],
+struct Record<N> {
+    slots: [Option<N>; FIELDS.len()],
 }
 
 /// Keys shorter than this, starting with a lowercase ASCII letter, can be one of [`FIELDS`].
@@ -126,12 +165,12 @@ fn field_index(key: &str) -> Option<usize> {
         .find(|&i| FIELDS[i].as_bytes() == bytes)
 }
 
-impl<'a> Record<'a> {
-    /// The record's values of [`FIELDS`]: one pass over its keys, each compared with the
-    /// (at most two) fields of the same first letter and length.
-    fn new(obj: &'a Object) -> Record<'a> {
+impl<N: Copy> Record<N> {
+    /// The record's values of [`FIELDS`] among `members`: one pass, each key compared with
+    /// the (at most two) fields of the same first letter and length.
+    fn new<'a>(members: impl Iterator<Item = (&'a str, N)>) -> Record<N> {
         let mut slots = [None; FIELDS.len()];
-        for (key, value) in obj {
+        for (key, value) in members {
             if let Some(i) = field_index(key) {
                 slots[i] = Some(value);
             }
@@ -139,16 +178,22 @@ impl<'a> Record<'a> {
         Record { slots }
     }
 
-    fn get(&self, field: F) -> Option<&'a Value> {
+    fn get(&self, field: F) -> Option<N> {
         self.slots[field as usize]
     }
 
-    fn str(&self, field: F) -> Option<&'a str> {
+    fn str<'a>(&self, field: F) -> Option<&'a str>
+    where
+        N: Node<'a>,
+    {
         self.get(field)?.as_str()
     }
 
     /// The field's string when it has more than white space.
-    fn text(&self, field: F) -> Option<&'a str> {
+    fn text<'a>(&self, field: F) -> Option<&'a str>
+    where
+        N: Node<'a>,
+    {
         self.str(field).filter(|s| !s.trim().is_empty())
     }
 }
@@ -157,68 +202,37 @@ impl<'a> Record<'a> {
 /// [`super::rules()`], and within a rule in the order of the fields it checks. A value that
 /// is not an object has no findings (the schema reports it).
 pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
-    let Some(obj) = value.as_object() else {
+    check_node(value, ctx)
+}
+
+/// [`check`] on a record in any representation ([`Node`]). Within a rule, the members of a
+/// map (`field_mappings`) are checked in the representation's order of them.
+pub fn check_node<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
+    let Some(members) = record.members() else {
         return Vec::new();
     };
     let empty = || {
-        obj.iter()
-            .filter(|(_, v)| v.as_str() == Some(""))
-            .map(|(k, _)| k.as_str())
-            .collect()
+        let mut keys: Vec<&str> = record
+            .members()
+            .into_iter()
+            .flatten()
+            .filter(|&(_, v)| v.as_str() == Some(""))
+            .map(|(k, _)| k)
+            .collect();
+        // In the order of a `Value`'s keys.
+        keys.sort_unstable();
+        keys
     };
-    run(&Record::new(obj), empty, ctx)
-}
-
-/// The members of a record the rules read, gathered from any representation of it (a
-/// [`crate::tape::Tape`]): [`check_fields`] finds on them what [`check`] finds on the
-/// whole record.
-#[derive(Debug)]
-pub struct Fields {
-    slots: [Option<Value>; FIELDS.len()],
-    /// The keys whose value is `""`, for empty-string.
-    empty: Vec<String>,
-}
-
-impl Default for Fields {
-    fn default() -> Fields {
-        Fields {
-            slots: [const { None }; FIELDS.len()],
-            empty: Vec::new(),
-        }
-    }
-}
-
-impl Fields {
-    /// Where the member `key` goes, when the rules read it.
-    pub fn slot(key: &str) -> Option<usize> {
-        field_index(key)
-    }
-
-    /// The member of [`Fields::slot`] `slot` is `value`.
-    pub fn set(&mut self, slot: usize, value: Value) {
-        self.slots[slot] = Some(value);
-    }
-
-    /// The member `key` is `""`.
-    pub fn empty_string(&mut self, key: &str) {
-        self.empty.push(key.to_string());
-    }
-}
-
-/// The findings of [`check`] on a record of which only `fields` are known (an object).
-pub fn check_fields(fields: &Fields, ctx: &Context) -> Vec<Finding> {
-    let rec = Record {
-        slots: fields.slots.each_ref().map(Option::as_ref),
-    };
-    let mut empty: Vec<&str> = fields.empty.iter().map(String::as_str).collect();
-    // In the order `check` meets them: a Value's keys are sorted.
-    empty.sort_unstable();
-    run(&rec, || empty, ctx)
+    run(&Record::new(members), empty, ctx)
 }
 
 /// The rules on a record's fields; `empty` lists its keys whose value is `""`, asked for
 /// only when empty-string is on.
-fn run<'k>(rec: &Record<'_>, empty: impl FnOnce() -> Vec<&'k str>, ctx: &Context) -> Vec<Finding> {
+fn run<'a, 'k, N: Node<'a>>(
+    rec: &Record<N>,
+    empty: impl FnOnce() -> Vec<&'k str>,
+    ctx: &Context,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut per_field = ctx.rules;
     per_field.remove(Rule::EmptyString);
@@ -233,7 +247,7 @@ fn run<'k>(rec: &Record<'_>, empty: impl FnOnce() -> Vec<&'k str>, ctx: &Context
     out
 }
 
-fn fields_rules(rec: &Record<'_>, ctx: &Context, out: &mut Vec<Finding>) {
+fn fields_rules<'a, N: Node<'a>>(rec: &Record<N>, ctx: &Context, out: &mut Vec<Finding>) {
     let on = |rule| ctx.rules.contains(rule);
     if on(Rule::UserIdProfile) {
         user_id_profile(rec, out);
@@ -299,10 +313,10 @@ fn has_double_dot(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // consistency
 
-fn user_id_profile(rec: &Record, out: &mut Vec<Finding>) {
+fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     let (Some(user_id), Some(profile_id)) = (
         rec.text(F::UserId),
-        rec.get(F::ProfileId).and_then(Value::as_u64),
+        rec.get(F::ProfileId).and_then(N::as_u64),
     ) else {
         return;
     };
@@ -341,10 +355,10 @@ fn mapped_contact(label: &str) -> Option<(F, Compare)> {
     })
 }
 
-fn mapping_mismatch(rec: &Record, out: &mut Vec<Finding>) {
+fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     for map_field in [F::FieldMappings, F::MappedFields] {
         // `[]` (an empty PHP array) and other non-objects have nothing to compare.
-        let Some(map) = rec.get(map_field).and_then(Value::as_object) else {
+        let Some(map) = rec.get(map_field).and_then(N::members) else {
             continue;
         };
         // One pass over the (small) map, in its key order.
@@ -419,8 +433,8 @@ fn same_name(a: &str, b: &str) -> bool {
     a == b || normal(a).eq(normal(b))
 }
 
-fn spam_with_value(rec: &Record, out: &mut Vec<Finding>) {
-    let flag = |field| rec.get(field) == Some(&Value::Bool(true));
+fn spam_with_value<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+    let flag = |field| rec.get(field).is_some_and(N::is_true);
     let marked = match (flag(F::Spam), flag(F::Duplicate)) {
         (false, false) => return,
         (true, false) => "spam",
@@ -428,7 +442,7 @@ fn spam_with_value(rec: &Record, out: &mut Vec<Finding>) {
         (true, true) => "spam and duplicate",
     };
     for field in [F::QuoteValue, F::SalesValue] {
-        let Some(Value::Number(n)) = rec.get(field) else {
+        let Some(n) = rec.get(field).and_then(N::as_number) else {
             continue;
         };
         if n.as_f64().is_some_and(|v| v > 0.0) {
@@ -441,10 +455,10 @@ fn spam_with_value(rec: &Record, out: &mut Vec<Finding>) {
     }
 }
 
-fn call_duration_mismatch(rec: &Record, out: &mut Vec<Finding>) {
+fn call_duration_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     let (Some(text), Some(seconds)) = (
         rec.text(F::CallDuration),
-        rec.get(F::CallDurationSeconds).and_then(Value::as_u64),
+        rec.get(F::CallDurationSeconds).and_then(N::as_u64),
     ) else {
         return;
     };
@@ -546,7 +560,7 @@ const PHONES: [F; 5] = [
     F::DestinationNumber,
 ];
 
-fn phone_e164(rec: &Record, out: &mut Vec<Finding>) {
+fn phone_e164<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     for field in PHONES {
         let Some(phone) = rec.str(field) else {
             continue;
@@ -570,7 +584,7 @@ fn is_e164(s: &str) -> bool {
         .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn email_syntax(rec: &Record, out: &mut Vec<Finding>) {
+fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     for field in [F::EmailAddress, F::ContactEmailAddress] {
         let Some(email) = rec.str(field) else {
             continue;
@@ -711,7 +725,7 @@ const URLS: [F; 6] = [
     F::PlayVoicemail,
 ];
 
-fn url_syntax(rec: &Record, out: &mut Vec<Finding>) {
+fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     for field in URLS {
         let Some(url) = rec.str(field) else {
             continue;
@@ -798,7 +812,7 @@ fn is_ascii_host(host: &[u8]) -> bool {
     !host.is_empty()
 }
 
-fn private_ip(rec: &Record, out: &mut Vec<Finding>) {
+fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     let Some(text) = rec.str(F::IpAddress) else {
         return;
     };
@@ -922,7 +936,7 @@ struct Stamp<'a> {
 }
 
 impl<'a> Stamp<'a> {
-    fn of(rec: &Record<'a>, field: F) -> Option<Stamp<'a>> {
+    fn of<N: Node<'a>>(rec: &Record<N>, field: F) -> Option<Stamp<'a>> {
         let text = rec.str(field)?;
         Some(Stamp {
             text,
@@ -991,7 +1005,7 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut Ve
     }
 }
 
-fn lead_state_spelling(rec: &Record, out: &mut Vec<Finding>) {
+fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     for field in [F::LeadState, F::CallStatus] {
         if rec.str(field) == Some("In Progess") {
             out.push(Finding::new(
@@ -1020,13 +1034,25 @@ fn empty_string(keys: &[&str], out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::tape::Tape;
+    use serde_json::{Map, json};
 
     const NOW: &str = "2026-03-01T12:00:00Z";
 
+    /// The findings of [`check`] on `value`, which [`check_node`] finds the same on the
+    /// value's text read onto a tape.
+    fn both(value: &Value, ctx: &Context) -> Vec<Finding> {
+        let found = check(value, ctx);
+        let text = value.to_string();
+        let mut tape = Tape::new();
+        let doc = tape.parse(text.as_bytes()).expect("the tape reads it");
+        assert_eq!(check_node(doc.root(), ctx), found, "{text}");
+        found
+    }
+
     fn run(rule: Rule, value: Value) -> Vec<String> {
         let ctx = Context::at(NOW.parse().unwrap()).with_rules([rule].into_iter().collect());
-        check(&value, &ctx)
+        both(&value, &ctx)
             .into_iter()
             .map(|f| {
                 assert_eq!(f.rule, rule.name());
@@ -1063,7 +1089,7 @@ mod tests {
             "call_statu": 7, "call_statuss": 8, "voicemail": 9, "ip_addresS": 10,
             "caller_number": 11, "call_duration": 12, "{": 13, "x".repeat(40): 14,
         });
-        let rec = Record::new(map.as_object().unwrap());
+        let rec = Record::new(Node::members(&map).unwrap());
         assert_eq!(rec.get(F::IpAddress), Some(&json!(2)));
         assert_eq!(rec.get(F::CallStatus), Some(&json!(4)));
         assert_eq!(rec.get(F::Voicemail), Some(&json!(9)));
@@ -1654,7 +1680,7 @@ mod tests {
                 }
             }
             record.insert("spam".into(), json!(round % 2 == 0));
-            for f in check(&Value::Object(record), &ctx) {
+            for f in both(&Value::Object(record), &ctx) {
                 assert!(
                     !f.message.chars().any(|c| c.is_control()),
                     "{}: {}",
@@ -1670,11 +1696,11 @@ mod tests {
     fn only_chosen_rules_run_and_non_objects_have_no_findings() {
         let value = json!({"phone_number": "1", "email_address": "x", "notes": ""});
         let ctx = Context::at(NOW.parse().unwrap());
-        let all: Vec<_> = check(&value, &ctx).into_iter().map(|f| f.rule).collect();
+        let all: Vec<_> = both(&value, &ctx).into_iter().map(|f| f.rule).collect();
         assert_eq!(all, ["phone-e164", "email-syntax", "empty-string"]);
         let some = ctx.with_rules([Rule::EmailSyntax].into_iter().collect());
-        assert_eq!(check(&value, &some).len(), 1);
-        assert!(check(&json!([value]), &ctx).is_empty());
-        assert!(check(&json!("x"), &ctx).is_empty());
+        assert_eq!(both(&value, &some).len(), 1);
+        assert!(both(&json!([value]), &ctx).is_empty());
+        assert!(both(&json!("x"), &ctx).is_empty());
     }
 }
