@@ -21,7 +21,6 @@ use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
 use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
 use crate::tape::{Tape, TapeNode};
-use jsonschema::json::Node as _;
 
 /// How much a check finds out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -334,8 +333,7 @@ pub fn check_item(
 /// `origin`: the text is read onto a [`Tape`] (no `Value` of the whole record is built),
 /// validated there, the lint rules run there too ([`lint::Node`]), and
 /// the violations are explained from the tape's errors and the text. With the verdict
-/// come, when lint rules are on, the record's lead_id, lead_state and last_updated as an
-/// object (what the rules about a lead's records read; `null` otherwise).
+/// comes, when the rules about a lead's records are on, what they read of the record.
 ///
 /// `None` for what the tape leaves to serde_json (text it rejects, which the caller
 /// reports with serde_json's own message; a duplicated key, where serde_json keeps the
@@ -347,7 +345,7 @@ pub fn check_line(
     text: &[u8],
     origin: &Origin,
     options: &Options,
-) -> Option<(Checked, Value)> {
+) -> Option<(Checked, Option<Delivered>)> {
     thread_local! {
         /// One tape per thread, its buffers kept from record to record.
         static TAPE: RefCell<Tape> = RefCell::new(Tape::new());
@@ -370,12 +368,16 @@ pub fn check_line(
         };
         let validator = schema.tape_validator().ok()?;
         let valid = validator.is_valid(root);
-        let (facts, lint) = match &options.lint {
-            Some(lint) => (
-                lead_facts(root),
-                lint.leveled(lint::check_node(root, &lint.context), &origin.input),
-            ),
-            None => (Value::Null, Vec::new()),
+        let (delivered, lint) = match &options.lint {
+            Some(lint) => {
+                let (findings, delivery) = lint::check_record(root, &lint.context);
+                let delivered = delivery.map(|delivery| Delivered {
+                    delivery,
+                    place: Place::At(delivery_places(root, text, origin.start)),
+                });
+                (delivered, lint.leveled(findings, &origin.input))
+            }
+            None => (None, Vec::new()),
         };
         let (verdict, lint) = if valid && lint.is_empty() {
             let findings = Vec::new();
@@ -394,21 +396,62 @@ pub fn check_line(
             verdict,
             lint,
         };
-        Some((checked, facts))
+        Some((checked, delivered))
     })
 }
 
-/// What the rules about a lead's records read of a record ([`lint::Tracker`]): its
-/// lead_id, lead_state and last_updated, as an object; `null` when it is not an object.
-fn lead_facts(root: TapeNode<'_>) -> Value {
-    if root.as_object().is_none() {
-        return Value::Null;
+/// What the rules about a lead's records ([`lint::Tracker`]) read of a record, and where
+/// their findings go in it.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub delivery: lint::Delivery,
+    place: Place,
+}
+
+#[derive(Debug, Clone)]
+enum Place {
+    /// Where the record and its values of [`DELIVERY_POINTERS`] are.
+    At([LineCol; 3]),
+    /// The record (its text, without its value), to find them in.
+    In(Box<Record>),
+}
+
+/// The record and the values the rules about a lead's records name, in the order of
+/// [`Place::At`].
+const DELIVERY_POINTERS: [&str; 3] = ["", "/lead_state", "/last_updated"];
+
+impl Delivered {
+    /// What the rules read of `record`; `None` when it has nothing for them (see
+    /// [`lint::Delivery::of`]).
+    pub fn of(record: &Record) -> Option<Delivered> {
+        Some(Delivered {
+            delivery: lint::Delivery::of(&record.value)?,
+            place: Place::In(Box::new(record.clone_without_value())),
+        })
     }
-    let facts = ["lead_id", "lead_state", "last_updated"]
-        .into_iter()
-        .filter_map(|key| Some((key.to_string(), root.field(key)?.value())))
-        .collect();
-    Value::Object(facts)
+
+    /// Where the value `pointer` names is in the record (the record's start for one that
+    /// the rules about a lead's records do not name).
+    pub fn at(&self, pointer: &str) -> LineCol {
+        match &self.place {
+            Place::At(places) => DELIVERY_POINTERS
+                .iter()
+                .position(|p| *p == pointer)
+                .map_or(places[0], |i| places[i]),
+            Place::In(record) => record.position_of(pointer).at,
+        }
+    }
+}
+
+/// Where the record read onto a tape from `text`, which starts at `start`, and its values
+/// of [`DELIVERY_POINTERS`] are (a value it does not have: where the record is).
+fn delivery_places(root: TapeNode<'_>, text: &[u8], start: LineCol) -> [LineCol; 3] {
+    let offsets = DELIVERY_POINTERS.map(|p| match p.strip_prefix('/') {
+        Some(name) => root.field(name).unwrap_or(root).offset(),
+        None => root.offset(),
+    });
+    let places = crate::position::line_cols(text, start, &offsets);
+    [places[0], places[1], places[2]]
 }
 
 /// Checks one record against a schema.

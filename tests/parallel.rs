@@ -36,6 +36,14 @@ fn tricky_capture() -> Vec<u8> {
             ),
             37 => out.extend_from_slice(format!("[{line},\n {line}]\n").as_bytes()),
             41 => out.extend_from_slice(line.replace("\"Chat\"", "\"Phone Call\"").as_bytes()),
+            // A lead delivered twice, and one going from Completed back to In Progress
+            // (for lint's rules about a lead's records), with no notes ("").
+            43 => {
+                let completed = line
+                    .replace("In Progess", "Completed")
+                    .replace("This is a new lead!", "");
+                out.extend_from_slice(format!("{line}\n{line}\n{completed}\n{line}\n").as_bytes())
+            }
             29 if n == 29 => {
                 let long = "z".repeat(1_500_000);
                 out.extend_from_slice(format!("{{\"lead_id\": 4, \"lead_type\": \"Chat\", \"notes\": \"{long}\", \"spam\": 1}}\n").as_bytes());
@@ -91,6 +99,46 @@ fn parallel_output_is_the_sequential_output() {
     );
     assert_eq!(piped.0, reference.0.replace(path, "<stdin>"));
     assert_eq!(piped.1, reference.1);
+}
+
+/// Lint's findings, those about a lead's records included, are the same however many
+/// threads check the records and whichever reader reads them.
+#[test]
+fn parallel_lint_is_the_sequential_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capture.jsonl");
+    std::fs::write(&path, tricky_capture()).unwrap();
+    let path = path.to_str().unwrap();
+    // Every group on, as warnings.
+    let lint = [
+        "lint",
+        "--warn",
+        "consistency",
+        "--warn",
+        "format",
+        "--warn",
+        "quirk",
+        "--warn",
+        "pedantic",
+        "--format",
+        "json",
+    ];
+    let args = |jobs| [&lint[..], &["-j", jobs, path]].concat();
+    let reference = run(&args("1"), None);
+    assert_eq!(reference.2, Some(1));
+    for rule in [
+        "duplicate-delivery",
+        "state-regression",
+        "empty-string",
+        "lead-state-spelling",
+    ] {
+        assert!(reference.0.contains(&format!("\"{rule}\"")), "{rule}");
+    }
+    for jobs in ["2", "3"] {
+        let parallel = run(&args(jobs), None);
+        assert!(parallel.0 == reference.0, "-j {jobs}: stdout differs");
+        assert_eq!(parallel.1, reference.1, "-j {jobs}");
+    }
 }
 
 #[test]

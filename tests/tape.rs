@@ -752,17 +752,31 @@ fn the_line_shortcut_says_what_the_full_check_says() {
                     ..Options::default()
                 };
                 for (name, text) in &texts {
-                    let Some((fast, view)) = check::check_line(schemas, text, &origin, &options)
+                    let Some((fast, delivered)) =
+                        check::check_line(schemas, text, &origin, &options)
                     else {
                         continue;
                     };
-                    if options.lint.is_none() {
-                        assert!(view.is_null(), "{name}");
-                    }
                     let value: Value = serde_json::from_slice(text)
                         .unwrap_or_else(|e| panic!("{name}: answered, but serde_json says {e}"));
                     let record = Record::verbatim(origin.clone(), value, text.clone());
+                    // What the rules about a lead's records read, and where it is.
+                    let expected = options
+                        .lint
+                        .as_ref()
+                        .and_then(|_| check::Delivered::of(&record));
+                    match (&delivered, &expected) {
+                        (Some(fast), Some(full)) => {
+                            assert_eq!(fast.delivery, full.delivery, "{name}");
+                            for pointer in ["", "/lead_state", "/last_updated"] {
+                                assert_eq!(fast.at(pointer), full.at(pointer), "{name} {pointer}");
+                            }
+                        }
+                        (None, None) => {}
+                        _ => panic!("{name}: {delivered:?} vs {expected:?}"),
+                    }
                     let full = check::check_item(schemas, Item::Record(record), &options).unwrap();
+                    assert_eq!(fast.lint, full.lint, "{name} ({detail:?})");
                     assert_eq!(fast.status(), full.status(), "{name} ({detail:?})");
                     assert_eq!(fast.lead_id, full.lead_id, "{name}");
                     assert_eq!(fast.origin, full.origin, "{name}");

@@ -9,10 +9,10 @@ use std::time::{Instant, SystemTime};
 use anyhow::Result;
 use std::sync::Arc;
 
-use leadcheck::check::{self, Checked, Detail, Lint, Status, Tally, Violation};
+use leadcheck::check::{self, Checked, Delivered, Detail, Lint, Status, Tally, Violation};
 use leadcheck::input::InputError;
 use leadcheck::lint::{self, Level, Levels, Rule, Tracker};
-use leadcheck::record::{Item, Numbered, Origin, Record};
+use leadcheck::record::{Item, Numbered, Origin};
 use leadcheck::redact::Redactor;
 use leadcheck::scan::{self, Event, Work};
 use leadcheck::schema::{LeadType, Schema, SchemaError, Schemas};
@@ -114,11 +114,12 @@ pub fn check(
     let scan_options = super::scan_options(&args.input, args.input.jobs);
     let keep_facts = tracker.is_some();
     // The lead rules' findings, placed in the record, added to its verdict.
-    let mut follow = |checked: Result<Checked, SchemaError>, facts: Option<Record>| {
+    let mut follow = |checked: Result<Checked, SchemaError>, delivered: Option<Delivered>| {
         let mut checked = checked?;
-        if let (Some(tracker), Some(facts), Some(lint)) = (&mut tracker, facts, &lint) {
-            let findings = lint.leveled(tracker.observe(&facts.value), &facts.origin.input);
-            checked.add_findings(place(&facts, findings), options.detail);
+        if let (Some(tracker), Some(delivered), Some(lint)) = (&mut tracker, delivered, &lint) {
+            let findings = tracker.deliver(&delivered.delivery);
+            let findings = lint.leveled(findings, &checked.origin.input);
+            checked.add_findings(place(&delivered, findings), options.detail);
         }
         Ok::<Checked, SchemaError>(checked)
     };
@@ -132,8 +133,8 @@ pub fn check(
                 if let Item::Record(r) = &mut item {
                     redactor.value(&mut r.value);
                 }
-                let facts = keep_facts.then(|| lead_facts(&item)).flatten();
-                follow(check::check_item(&schemas, item, &options), facts)
+                let delivered = keep_facts.then(|| delivered(&item)).flatten();
+                follow(check::check_item(&schemas, item, &options), delivered)
             });
             run.event(s, event)
         })?;
@@ -144,7 +145,7 @@ pub fn check(
             keep_facts,
         };
         scan::scan(inputs, &scan_options, &work, &mut |event| {
-            let event = event.map(|Checking(checked, facts)| follow(checked, facts));
+            let event = event.map(|Checking(checked, delivered)| follow(checked, delivered));
             run.event(s, event)
         })?;
     }
@@ -182,7 +183,7 @@ pub fn check(
 }
 
 /// A record checked on a worker, with what the rules about its lead need (when they run).
-struct Checking(Result<Checked, SchemaError>, Option<Record>);
+struct Checking(Result<Checked, SchemaError>, Option<Delivered>);
 
 impl Numbered for Checking {
     fn set_record(&mut self, record: u64) {
@@ -202,58 +203,36 @@ impl Work for Validating<'_> {
     type Output = Checking;
 
     fn work(&self, item: Item) -> Checking {
-        let facts = self.keep_facts.then(|| lead_facts(&item)).flatten();
-        Checking(check::check_item(self.schemas, item, self.options), facts)
+        let delivered = self.keep_facts.then(|| delivered(&item)).flatten();
+        Checking(
+            check::check_item(self.schemas, item, self.options),
+            delivered,
+        )
     }
 
     /// A line of NDJSON validated in place (see [`check::check_line`]).
     fn line(&self, text: &[u8], origin: &Origin) -> Option<Checking> {
-        let (checked, view) = check::check_line(self.schemas, text, origin, self.options)?;
-        let facts = self
-            .keep_facts
-            .then(|| facts_of(&view))
-            .flatten()
-            .map(|facts| Record::verbatim(origin.clone(), facts, text.to_vec()));
-        Some(Checking(Ok(checked), facts))
+        let (checked, delivered) = check::check_line(self.schemas, text, origin, self.options)?;
+        Some(Checking(Ok(checked), delivered))
     }
 }
 
-/// What the rules about a lead's records read of a record: its lead_id, lead_state and
-/// last_updated, with the record's text to place their findings.
-fn lead_facts(item: &Item) -> Option<Record> {
-    let Item::Record(r) = item else { return None };
-    Some(Record {
-        value: facts_of(&r.value)?,
-        ..r.clone_without_value()
-    })
-}
-
-/// The lead_id, lead_state and last_updated of a record's value, when it is an object.
-fn facts_of(value: &serde_json::Value) -> Option<serde_json::Value> {
-    let object = value.as_object()?;
-    let mut facts = serde_json::Map::new();
-    for key in ["lead_id", "lead_state", "last_updated"] {
-        if let Some(v) = object.get(key) {
-            facts.insert(key.to_string(), v.clone());
-        }
+/// What the rules about a lead's records read of a record, with where it is.
+fn delivered(item: &Item) -> Option<Delivered> {
+    match item {
+        Item::Record(record) => Delivered::of(record),
+        Item::Unreadable(_) => None,
     }
-    Some(serde_json::Value::Object(facts))
 }
 
 /// Findings placed in their record, as violations.
-fn place(record: &Record, findings: Vec<(lint::Finding, Level)>) -> Vec<Violation> {
-    if findings.is_empty() {
-        return Vec::new();
-    }
-    let pointers: Vec<&str> = findings.iter().map(|(f, _)| f.pointer.as_str()).collect();
-    let positions = record.positions(&pointers);
+fn place(record: &Delivered, findings: Vec<(lint::Finding, Level)>) -> Vec<Violation> {
     findings
         .into_iter()
-        .zip(positions)
-        .map(|((f, level), p)| Violation {
+        .map(|(f, level)| Violation {
             keyword: f.rule.to_string(),
+            at: record.at(&f.pointer),
             pointer: f.pointer,
-            at: p.at,
             message: f.message,
             schema_path: String::new(),
             level,

@@ -50,8 +50,8 @@ pub use config::{
 };
 pub use levels::{Action, Flag, Levels, Source, UnknownName};
 pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
-pub use rules::{Node, check, check_node};
-pub use tracker::Tracker;
+pub use rules::{Node, check, check_node, check_record};
+pub use tracker::{Delivery, Tracker};
 
 use jiff::Timestamp;
 

@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use jiff::Timestamp;
 use serde_json::{Number, Value};
 
-use super::{Context, Finding, Rule, quote};
+use super::{Context, Delivery, Finding, Rule, quote};
 use crate::position::escape_token;
 
 macro_rules! fields {
@@ -45,6 +45,7 @@ fields! {
     IpAddress = "ip_address",
     LandingUrl = "landing_url",
     LastUpdated = "last_updated",
+    LeadId = "lead_id",
     LeadState = "lead_state",
     LeadUrl = "lead_url",
     MappedFields = "mapped_fields",
@@ -208,8 +209,15 @@ pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
 /// [`check`] on a record in any representation ([`Node`]). Within a rule, the members of a
 /// map (`field_mappings`) are checked in the representation's order of them.
 pub fn check_node<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
+    check_record(record, ctx).0
+}
+
+/// [`check_node`], and with it, when the rules about a lead's records are among
+/// `ctx.rules`, what they read of the record ([`Delivery::of`]): one pass over its members
+/// for both.
+pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>, Option<Delivery>) {
     let Some(members) = record.members() else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let empty = || {
         let mut keys: Vec<&str> = record
@@ -223,7 +231,19 @@ pub fn check_node<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
         keys.sort_unstable();
         keys
     };
-    run(&Record::new(members), empty, ctx)
+    let rec = Record::new(members);
+    let findings = run(&rec, empty, ctx);
+    let delivery = (ctx.rules.contains(Rule::StateRegression)
+        || ctx.rules.contains(Rule::DuplicateDelivery))
+    .then(|| {
+        Delivery::new(
+            rec.get(F::LeadId),
+            rec.get(F::LeadState),
+            rec.get(F::LastUpdated),
+        )
+    })
+    .flatten();
+    (findings, delivery)
 }
 
 /// The rules on a record's fields; `empty` lists its keys whose value is `""`, asked for

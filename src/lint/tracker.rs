@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Finding, Rule, RuleSet, quote};
+use super::{Finding, Node, Rule, RuleSet, quote};
 
 /// How many distinct `last_updated` values of a lead are remembered. A webhook retry
 /// arrives soon after the delivery it repeats, and a lead is delivered a handful of times
@@ -27,6 +27,53 @@ pub struct Tracker {
 enum State {
     InProgress,
     Completed,
+}
+
+/// What the rules about a lead's records read of one record: its integer `lead_id`, its
+/// `lead_state` when that is one they know, and its `last_updated` text. Small and owned,
+/// so a record checked on any thread can be handed to the [`Tracker`] without its payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    lead_id: u64,
+    /// The state and how the record wrote it.
+    lead_state: Option<(State, &'static str)>,
+    last_updated: Option<Box<str>>,
+}
+
+impl Delivery {
+    /// What the rules read of `record` (in any representation, see [`Node`]); `None` when
+    /// it is not an object with an integer `lead_id`.
+    pub fn of<'a, N: Node<'a>>(record: N) -> Option<Delivery> {
+        let (mut lead_id, mut lead_state, mut last_updated) = (None, None, None);
+        for (key, value) in record.members()? {
+            match key {
+                "lead_id" => lead_id = Some(value),
+                "lead_state" => lead_state = Some(value),
+                "last_updated" => last_updated = Some(value),
+                _ => {}
+            }
+        }
+        Delivery::new(lead_id, lead_state, last_updated)
+    }
+
+    /// The delivery of a record whose `lead_id`, `lead_state` and `last_updated` are these.
+    pub(super) fn new<'a, N: Node<'a>>(
+        lead_id: Option<N>,
+        lead_state: Option<N>,
+        last_updated: Option<N>,
+    ) -> Option<Delivery> {
+        let lead_state = match lead_state.and_then(N::as_str) {
+            Some("Completed") => Some((State::Completed, "Completed")),
+            Some("In Progress") => Some((State::InProgress, "In Progress")),
+            Some("In Progess") => Some((State::InProgress, "In Progess")),
+            _ => None,
+        };
+        Some(Delivery {
+            lead_id: lead_id?.as_u64()?,
+            lead_state,
+            last_updated: last_updated.and_then(N::as_str).map(Box::from),
+        })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -56,26 +103,28 @@ impl Tracker {
     /// The findings about `value` given the records observed before it. Records without an
     /// integer `lead_id` (and values that are not objects) are ignored.
     pub fn observe(&mut self, value: &Value) -> Vec<Finding> {
+        match Delivery::of(value) {
+            Some(delivery) => self.deliver(&delivery),
+            None => Vec::new(),
+        }
+    }
+
+    /// The findings about a record, told by what the rules read of it, given the records
+    /// observed before it.
+    pub fn deliver(&mut self, delivery: &Delivery) -> Vec<Finding> {
         let mut out = Vec::new();
         let regression = self.rules.contains(Rule::StateRegression);
         let duplicate = self.rules.contains(Rule::DuplicateDelivery);
         if !regression && !duplicate {
             return out;
         }
-        let Some(lead_id) = value.get("lead_id").and_then(Value::as_u64) else {
-            return out;
-        };
+        let lead_id = delivery.lead_id;
         let memory = self.leads.entry(lead_id).or_default();
 
         if regression {
-            let text = value.get("lead_state").and_then(Value::as_str);
-            let state = match text {
-                Some("Completed") => Some(State::Completed),
-                Some("In Progress" | "In Progess") => Some(State::InProgress),
-                _ => None,
-            };
-            if let (Some(text), Some(State::InProgress), Some(State::Completed)) =
-                (text, state, memory.state)
+            let state = delivery.lead_state.map(|(state, _)| state);
+            if let (Some((State::InProgress, text)), Some(State::Completed)) =
+                (delivery.lead_state, memory.state)
             {
                 out.push(Finding::new(
                     Rule::StateRegression,
@@ -92,24 +141,22 @@ impl Tracker {
             }
         }
 
-        if duplicate {
-            if let Some(text) = value.get("last_updated").and_then(Value::as_str) {
-                let hash = fnv1a(text.as_bytes());
-                if memory.seen[..usize::from(memory.len)].contains(&hash) {
-                    out.push(Finding::new(
-                        Rule::DuplicateDelivery,
-                        "/last_updated",
-                        format!(
-                            "lead {lead_id} was already delivered with last_updated {}; \
-                             expected each delivery to change last_updated",
-                            quote(text)
-                        ),
-                    ));
-                } else {
-                    memory.seen[usize::from(memory.next)] = hash;
-                    memory.next = ((usize::from(memory.next) + 1) % REMEMBERED) as u8;
-                    memory.len = (usize::from(memory.len) + 1).min(REMEMBERED) as u8;
-                }
+        if duplicate && let Some(text) = &delivery.last_updated {
+            let hash = fnv1a(text.as_bytes());
+            if memory.seen[..usize::from(memory.len)].contains(&hash) {
+                out.push(Finding::new(
+                    Rule::DuplicateDelivery,
+                    "/last_updated",
+                    format!(
+                        "lead {lead_id} was already delivered with last_updated {}; \
+                         expected each delivery to change last_updated",
+                        quote(text)
+                    ),
+                ));
+            } else {
+                memory.seen[usize::from(memory.next)] = hash;
+                memory.next = ((usize::from(memory.next) + 1) % REMEMBERED) as u8;
+                memory.len = (usize::from(memory.len) + 1).min(REMEMBERED) as u8;
             }
         }
         out
