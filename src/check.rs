@@ -384,8 +384,12 @@ pub fn check_line(
             (Verdict::Valid { findings }, LintCounts::default())
         } else {
             // The same errors as on a Value (in another order: members are met in the
-            // text's order here), placed by the record's text.
-            let record = Record::verbatim(origin.clone(), Value::Null, text.to_vec());
+            // text's order here), placed on the tape.
+            let record = OnTape {
+                root,
+                text,
+                start: origin.start,
+            };
             judge(schema, &record, valid, Vec::new(), lint, options, || {
                 validator.iter_errors(root).map(Found::schema).collect()
             })
@@ -519,35 +523,86 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> (Verdict, Lin
     })
 }
 
+/// Where the values of a record are, for the violations found in it.
+trait Locate {
+    /// Data of the input the record does not hold.
+    fn lost(&self) -> &[Lost];
+    /// Where the values `pointers` name are (see [`Record::positions`]).
+    fn positions(&self, pointers: &[&str]) -> Vec<Position>;
+}
+
+impl Locate for Record {
+    fn lost(&self) -> &[Lost] {
+        &self.lost
+    }
+
+    fn positions(&self, pointers: &[&str]) -> Vec<Position> {
+        Record::positions(self, pointers)
+    }
+}
+
+/// A record that is a line of text (starting at `start`) read onto a tape: its values are
+/// found on the tape, or, for many of them at once, in one walk over the text.
+struct OnTape<'t> {
+    root: TapeNode<'t>,
+    text: &'t [u8],
+    start: LineCol,
+}
+
+/// Up to this many values are found on the tape (each a few member lookups), more in one
+/// walk over the text: time stays linear in the record's size whatever the pointers.
+const FEW_POINTERS: usize = 16;
+
+impl Locate for OnTape<'_> {
+    fn lost(&self) -> &[Lost] {
+        &[]
+    }
+
+    fn positions(&self, pointers: &[&str]) -> Vec<Position> {
+        let offsets: Vec<usize> = if pointers.len() <= FEW_POINTERS {
+            pointers
+                .iter()
+                .map(|p| self.root.deepest(p).offset())
+                .collect()
+        } else {
+            crate::position::locate_all(self.text, pointers)
+        };
+        crate::position::line_cols(self.text, self.start, &offsets)
+            .into_iter()
+            .map(|at| Position { at, inside: None })
+            .collect()
+    }
+}
+
 /// The verdict on `record` from what was found: whether the schema holds (`valid`), the
 /// unknown fields, the lint findings; `errors` gives the schema's errors, asked for only
 /// when they are to be explained.
 fn judge<'v>(
     schema: &Schema,
-    record: &'v Record,
+    record: &'v impl Locate,
     valid: bool,
     unknown: Vec<&'v str>,
     lint: Vec<(lint::Finding, lint::Level)>,
     options: &Options,
     errors: impl FnOnce() -> Vec<Found<'v>>,
 ) -> (Verdict, LintCounts) {
-    if valid && unknown.is_empty() && record.lost.is_empty() && lint.is_empty() {
+    if valid && unknown.is_empty() && record.lost().is_empty() && lint.is_empty() {
         let findings = Vec::new();
         return (Verdict::Valid { findings }, LintCounts::default());
     }
     if options.detail == Detail::Verdict {
         let counts = LintCounts::of(lint.iter().map(|(_, level)| *level));
-        let verdict = if valid && unknown.is_empty() && record.lost.is_empty() && counts.errors == 0
-        {
-            Verdict::Valid {
-                findings: Vec::new(),
-            }
-        } else {
-            Verdict::Invalid {
-                violations: Vec::new(),
-                omitted: 0,
-            }
-        };
+        let verdict =
+            if valid && unknown.is_empty() && record.lost().is_empty() && counts.errors == 0 {
+                Verdict::Valid {
+                    findings: Vec::new(),
+                }
+            } else {
+                Verdict::Invalid {
+                    violations: Vec::new(),
+                    omitted: 0,
+                }
+            };
         return (verdict, counts);
     }
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
@@ -558,7 +613,7 @@ fn judge<'v>(
             what: What::Unknown(key),
         });
     }
-    for lost in &record.lost {
+    for lost in record.lost() {
         found.push(Found {
             pointer: lost.pointer.clone(),
             keyword: "form".to_string(),
@@ -580,7 +635,7 @@ fn judge<'v>(
 /// order, described, at most `max_violations`.
 fn explain(
     schema: &Schema,
-    record: &Record,
+    record: &impl Locate,
     found: Vec<Found<'_>>,
     options: &Options,
 ) -> (Verdict, LintCounts) {
@@ -885,17 +940,30 @@ mod tests {
         }
     }
 
+    /// The violations of a record, the same whether it is read whole or (without
+    /// `strict`) as a line onto a tape.
     fn violations(text: &str, strict: bool) -> Vec<String> {
         let schema = Schema::for_type(LeadType::Chat).unwrap();
         let options = Options {
             strict,
             ..Options::default()
         };
-        check(&schema, &record(text), &options)
-            .violations()
-            .iter()
-            .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
-            .collect()
+        let show = |checked: &Checked| -> Vec<String> {
+            checked
+                .violations()
+                .iter()
+                .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
+                .collect()
+        };
+        let record = record(text);
+        let shown = show(&check(&schema, &record, &options));
+        if !strict {
+            let schemas = Schemas::One(schema);
+            let (on_tape, _) = check_line(&schemas, &record.text, &record.origin, &options)
+                .expect("the tape reads it");
+            assert_eq!(show(&on_tape), shown);
+        }
+        shown
     }
 
     #[test]

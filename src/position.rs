@@ -242,7 +242,7 @@ impl Trie {
 }
 
 /// A reference token that names an array element: digits without a leading zero.
-fn array_index(token: &str) -> Option<usize> {
+pub(crate) fn array_index(token: &str) -> Option<usize> {
     if token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
         return None;
     }

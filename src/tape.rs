@@ -280,6 +280,27 @@ impl<'t> TapeNode<'t> {
         self.doc.value(self.index)
     }
 
+    /// The value `pointer` (RFC 6901) names or, when it names nothing, the deepest value
+    /// along it: what [`crate::position::locate_all`] finds in the text, without reading it
+    /// again.
+    pub fn deepest(self, pointer: &str) -> TapeNode<'t> {
+        let mut node = self;
+        for token in crate::position::pointer_tokens(pointer) {
+            let child = if let Some(object) = node.as_object() {
+                object.find(&token)
+            } else if let Some(array) = node.as_array() {
+                crate::position::array_index(&token).and_then(|i| array.elements().nth(i))
+            } else {
+                None
+            };
+            match child {
+                Some(child) => node = child,
+                None => break,
+            }
+        }
+        node
+    }
+
     /// The byte offset in the text where the value starts (its first character).
     pub fn offset(&self) -> usize {
         (match self.entry() {
@@ -1327,6 +1348,44 @@ mod tests {
     fn parse(text: &str) -> Result<Value, Rejected> {
         let mut tape = Tape::new();
         tape.parse(text.as_bytes()).map(|doc| doc.root().value())
+    }
+
+    #[test]
+    fn pointers_land_where_the_text_walk_finds_them() {
+        let text = "\n  {\"a\": [1, {\"b\": [[], {\"c\": \"x\"}]}, \"é\"],\n   \"a/b\": {\"m~n\": 2, \"0\": 3, \"\": 4},\n \"s\": \"text\", \"e\\u0041\": {\"k\": null}} ";
+        let mut tape = Tape::new();
+        let doc = tape.parse(text.as_bytes()).unwrap();
+        let pointers = [
+            "",
+            "/a",
+            "/a/0",
+            "/a/1",
+            "/a/1/b/1/c",
+            "/a/2",
+            "/a/3",
+            "/a/01",
+            "/a/-",
+            "/a/x",
+            "/a/1/b/0/0",
+            "/a~1b",
+            "/a~1b/m~0n",
+            "/a~1b/0",
+            "/a~1b/",
+            "/a~1b/1",
+            "/s/0",
+            "/s/x/y",
+            "/missing",
+            "/missing/deeper",
+            "/eA/k",
+            "/e\\u0041",
+        ];
+        for p in pointers {
+            assert_eq!(
+                doc.root().deepest(p).offset(),
+                crate::position::locate(text.as_bytes(), p),
+                "{p}"
+            );
+        }
     }
 
     #[test]
