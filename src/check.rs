@@ -372,8 +372,13 @@ pub fn check_line(
             Some(lint) => {
                 let (findings, delivery) = lint::check_record(root, &lint.context);
                 let delivered = delivery.map(|delivery| Delivered {
+                    place: Place::At(line_places(
+                        text,
+                        origin.start,
+                        root.offset(),
+                        delivery.offsets(),
+                    )),
                     delivery,
-                    place: Place::At(delivery_places(root, text, origin.start)),
                 });
                 (delivered, lint.leveled(findings, &origin.input))
             }
@@ -414,7 +419,8 @@ pub struct Delivered {
 
 #[derive(Debug, Clone)]
 enum Place {
-    /// Where the record and its values of [`DELIVERY_POINTERS`] are.
+    /// Where the record and its values of [`DELIVERY_POINTERS`] are (the record's place for
+    /// a value it does not have).
     At([LineCol; 3]),
     /// The record (its text, without its value), to find them in.
     In(Box<Record>),
@@ -447,15 +453,22 @@ impl Delivered {
     }
 }
 
-/// Where the record read onto a tape from `text`, which starts at `start`, and its values
-/// of [`DELIVERY_POINTERS`] are (a value it does not have: where the record is).
-fn delivery_places(root: TapeNode<'_>, text: &[u8], start: LineCol) -> [LineCol; 3] {
-    let offsets = DELIVERY_POINTERS.map(|p| match p.strip_prefix('/') {
-        Some(name) => root.field(name).unwrap_or(root).offset(),
-        None => root.offset(),
-    });
-    let places = crate::position::line_cols(text, start, &offsets);
-    [places[0], places[1], places[2]]
+/// Where a record read from `text` (which starts at `start`) is, given the offset of the
+/// record's value and of its values of [`DELIVERY_POINTERS`] (`None`: one it does not have,
+/// placed where the record is).
+fn line_places(
+    text: &[u8],
+    start: LineCol,
+    root: usize,
+    offsets: [Option<usize>; 2],
+) -> [LineCol; 3] {
+    let at = |offset: usize| start.advance(&text[..offset.min(text.len())]);
+    let record = at(root);
+    [
+        record,
+        offsets[0].map_or(record, at),
+        offsets[1].map_or(record, at),
+    ]
 }
 
 /// Checks one record against a schema.

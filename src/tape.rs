@@ -346,6 +346,11 @@ impl<'t> crate::lint::Node<'t> for TapeNode<'t> {
     fn members(self) -> Option<impl Iterator<Item = (&'t str, Self)>> {
         Some(self.as_object()?.members())
     }
+
+    #[inline]
+    fn offset(self) -> Option<usize> {
+        Some(TapeNode::offset(&self))
+    }
 }
 
 impl<'t> Doc<'t> {

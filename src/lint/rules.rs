@@ -90,6 +90,10 @@ pub trait Node<'a>: Copy {
     fn is_true(self) -> bool;
     /// The members of an object (`None` for any other value).
     fn members(self) -> Option<impl Iterator<Item = (&'a str, Self)>>;
+    /// Where the value starts in the text it was read from, when the representation knows.
+    fn offset(self) -> Option<usize> {
+        None
+    }
 }
 
 impl<'a> Node<'a> for &'a Value {

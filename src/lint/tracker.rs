@@ -32,13 +32,26 @@ enum State {
 /// What the rules about a lead's records read of one record: its integer `lead_id`, its
 /// `lead_state` when that is one they know, and its `last_updated` text. Small and owned,
 /// so a record checked on any thread can be handed to the [`Tracker`] without its payload.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Delivery {
     lead_id: u64,
     /// The state and how the record wrote it.
     lead_state: Option<(State, &'static str)>,
     last_updated: Option<Box<str>>,
+    /// Where `lead_state` and `last_updated` start in the record's text, when the record's
+    /// representation knows.
+    offsets: [Option<usize>; 2],
 }
+
+/// Two deliveries are equal when the rules read the same of them, wherever it was.
+impl PartialEq for Delivery {
+    fn eq(&self, other: &Delivery) -> bool {
+        (self.lead_id, self.lead_state, &self.last_updated)
+            == (other.lead_id, other.lead_state, &other.last_updated)
+    }
+}
+
+impl Eq for Delivery {}
 
 impl Delivery {
     /// What the rules read of `record` (in any representation, see [`Node`]); `None` when
@@ -62,6 +75,7 @@ impl Delivery {
         lead_state: Option<N>,
         last_updated: Option<N>,
     ) -> Option<Delivery> {
+        let lead_state_node = lead_state;
         let lead_state = match lead_state.and_then(N::as_str) {
             Some("Completed") => Some((State::Completed, "Completed")),
             Some("In Progress") => Some((State::InProgress, "In Progress")),
@@ -70,9 +84,16 @@ impl Delivery {
         };
         Some(Delivery {
             lead_id: lead_id?.as_u64()?,
+            offsets: [lead_state_node, last_updated].map(|n| n.and_then(N::offset)),
             lead_state,
             last_updated: last_updated.and_then(N::as_str).map(Box::from),
         })
+    }
+
+    /// Where the record's `lead_state` and `last_updated` start in the text it was read
+    /// from, when its representation knows (a record on a [`crate::tape::Tape`]).
+    pub fn offsets(&self) -> [Option<usize>; 2] {
+        self.offsets
     }
 }
 
