@@ -20,7 +20,7 @@ const REMEMBERED: usize = 4;
 #[derive(Debug, Default)]
 pub struct Tracker {
     rules: RuleSet,
-    leads: HashMap<u64, Memory>,
+    leads: HashMap<u64, Memory, foldhash::fast::RandomState>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,7 @@ impl Tracker {
     pub fn with_rules(rules: RuleSet) -> Tracker {
         Tracker {
             rules,
-            leads: HashMap::new(),
+            leads: HashMap::default(),
         }
     }
 
