@@ -189,6 +189,7 @@ impl Tape {
             entries: &self.entries,
             text,
             decoded: &self.decoded,
+            root_keys: &self.keys,
         })
     }
 }
@@ -199,6 +200,8 @@ pub struct Doc<'t> {
     entries: &'t [Entry],
     text: &'t str,
     decoded: &'t str,
+    /// `(hash, entry)` of each key of the root, when it is an object (in text order).
+    root_keys: &'t [(u64, u32)],
 }
 
 impl<'t> Doc<'t> {
@@ -351,6 +354,10 @@ impl<'t> crate::lint::Node<'t> for TapeNode<'t> {
     fn offset(self) -> Option<usize> {
         Some(TapeNode::offset(&self))
     }
+
+    fn pick(self, set: &NameSet, found: impl FnMut(usize, Self)) -> bool {
+        TapeNode::pick(self, set, found)
+    }
 }
 
 impl<'t> Doc<'t> {
@@ -471,6 +478,7 @@ impl Json for TapeJson {
             entries: &entries,
             text: string,
             decoded: "",
+            root_keys: &[],
         };
         f(doc.root())
     }
@@ -587,6 +595,104 @@ impl<'t> Node<'t, TapeJson> for TapeNode<'t> {
     fn identity(&self) -> Option<NodeIdentity> {
         let entry: &Entry = &self.doc.entries[self.index as usize];
         Some(NodeIdentity::new(std::ptr::from_ref(entry) as usize))
+    }
+}
+
+/// Names to find among the members of objects, all in one pass: each member is looked up by
+/// the hash the parser gave its key (kept for the root object), among slots of which about
+/// one in eight is taken, and compared only with a name of the same hash.
+#[derive(Debug)]
+pub struct NameSet {
+    names: Vec<&'static str>,
+    hashes: Vec<u64>,
+    /// Index + 1 in `names` (0: free), at the top byte of the name's hash or the next free
+    /// slot after it.
+    slots: [u8; 256],
+}
+
+impl NameSet {
+    /// A set of up to 32 distinct names.
+    pub fn new(names: &[&'static str]) -> NameSet {
+        assert!(names.len() <= 32, "a NameSet holds up to 32 names");
+        let hashes: Vec<u64> = names.iter().map(|n| hash_key(n.as_bytes())).collect();
+        let mut slots = [0u8; 256];
+        for (i, &hash) in hashes.iter().enumerate() {
+            let mut at = (hash >> 56) as usize;
+            while slots[at] != 0 {
+                at = (at + 1) & 255;
+            }
+            slots[at] = i as u8 + 1;
+        }
+        NameSet {
+            names: names.to_vec(),
+            hashes,
+            slots,
+        }
+    }
+
+    /// The index of `name`, whose hash is `hash`.
+    #[inline]
+    fn find(&self, hash: u64, name: &[u8]) -> Option<usize> {
+        let mut at = (hash >> 56) as usize;
+        loop {
+            let i = usize::from(self.slots[at]).checked_sub(1)?;
+            if self.hashes[i] == hash && same_bytes(self.names[i].as_bytes(), name) {
+                return Some(i);
+            }
+            at = (at + 1) & 255;
+        }
+    }
+
+    /// The index of `name` in the set.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.find(hash_key(name.as_bytes()), name.as_bytes())
+    }
+}
+
+/// Whether two byte strings are equal: short ones compared eight bytes at a time, inline
+/// (a call to `memcmp` costs more than such a comparison).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() || !(8..=32).contains(&n) {
+        return a == b;
+    }
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
+impl<'t> TapeNode<'t> {
+    /// Each member whose name is in `set`, with the name's index there, in text order;
+    /// `false` when the value is not an object. The root's keys are looked up by the
+    /// hashes the parser gave them, other objects' keys are hashed here.
+    pub fn pick(self, set: &NameSet, mut found: impl FnMut(usize, TapeNode<'t>)) -> bool {
+        let doc = self.doc;
+        let Entry::Object { len, .. } = self.entry() else {
+            return false;
+        };
+        if self.index == 0 && doc.root_keys.len() == len as usize {
+            for &(hash, k) in doc.root_keys {
+                let name = key_bytes(doc.text.as_bytes(), doc.decoded, doc.entries[k as usize]);
+                if let Some(i) = set.find(hash, name) {
+                    found(i, TapeNode { doc, index: k + 1 });
+                }
+            }
+        } else if let Some(object) = self.as_object() {
+            for (key, value) in object.members() {
+                if let Some(i) = set.index(key) {
+                    found(i, value);
+                }
+            }
+        }
+        true
     }
 }
 
@@ -983,7 +1089,10 @@ impl Parser<'_> {
         if len > 1 && self.has_duplicate(first_key) {
             return Err(Rejected::DuplicateKey);
         }
-        self.tape.keys.truncate(first_key);
+        // The root's keys are kept, to find members by them (see `NameSet`).
+        if depth > 1 {
+            self.tape.keys.truncate(first_key);
+        }
         Ok(())
     }
 
@@ -1353,6 +1462,45 @@ mod tests {
     fn parse(text: &str) -> Result<Value, Rejected> {
         let mut tape = Tape::new();
         tape.parse(text.as_bytes()).map(|doc| doc.root().value())
+    }
+
+    #[test]
+    fn short_strings_compare_as_slices_do() {
+        let base: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').collect();
+        for n in 0..=base.len() {
+            let a = &base[..n];
+            assert!(same_bytes(a, a));
+            assert!(n == 0 || !same_bytes(a, &base[1..=n.min(base.len() - 1)]) || n == base.len());
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] ^= 0x20;
+                assert!(!same_bytes(a, &b), "{n} {i}");
+            }
+        }
+        assert!(!same_bytes(b"lead_state", b"lead_stat"));
+    }
+
+    #[test]
+    fn a_name_set_finds_its_names_and_nothing_else() {
+        let names = [
+            "a",
+            "lead_state",
+            "contact_email_address",
+            "x".repeat(31).leak(),
+        ];
+        let set = NameSet::new(&names);
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(set.index(name), Some(i));
+        }
+        for other in [
+            "",
+            "b",
+            "lead_statf",
+            "contact_email_addresz",
+            &"x".repeat(30),
+        ] {
+            assert_eq!(set.index(other), None, "{other}");
+        }
     }
 
     #[test]

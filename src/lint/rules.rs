@@ -1,19 +1,21 @@
 //! The rules about one record.
 //!
-//! A record's fields are found in one pass over its keys, each compared only with the
-//! (at most two) fields the rules read ([`FIELDS`]) of the same first letter and length,
-//! instead of a B-tree lookup (a dozen string comparisons) per field and rule.
+//! A record's fields are found in one pass over its keys ([`Node::pick`]), each looked up
+//! by its hash among the fields the rules read ([`FIELDS`]), instead of a B-tree lookup (a
+//! dozen string comparisons) per field and rule; on a tape, the parser's hashes are used.
 //! The rules then read those slots, and allocate only when they have something to say: a
 //! valid record costs no regex and no heap allocation. Values of the wrong JSON type are
 //! left to the schema.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use serde_json::{Number, Value};
 
 use super::{Context, Delivery, Finding, Rule, quote};
 use crate::position::escape_token;
+use crate::tape::NameSet;
 
 macro_rules! fields {
     ($($field:ident = $name:literal,)*) => {
@@ -94,6 +96,20 @@ pub trait Node<'a>: Copy {
     fn offset(self) -> Option<usize> {
         None
     }
+    /// Each member whose name is in `set`, with the name's index there; `false` when the
+    /// value is not an object. A representation may know faster ways than
+    /// [`Node::members`] (a tape has a hash of every name of the record at hand).
+    fn pick(self, set: &NameSet, mut found: impl FnMut(usize, Self)) -> bool {
+        let Some(members) = self.members() else {
+            return false;
+        };
+        for (key, value) in members {
+            if let Some(i) = set.index(key) {
+                found(i, value);
+            }
+        }
+        true
+    }
 }
 
 impl<'a> Node<'a> for &'a Value {
@@ -126,61 +142,20 @@ struct Record<N> {
     slots: [Option<N>; FIELDS.len()],
 }
 
-/// Keys shorter than this, starting with a lowercase ASCII letter, can be one of [`FIELDS`].
-const MAX_LENGTH: usize = 32;
-
-/// For a first letter and a length, the (at most two) [`FIELDS`] that have them, as index
-/// + 1 (0: none). A key is then compared with those alone.
-const BY_LETTER_AND_LENGTH: [[u8; 2]; 26 * MAX_LENGTH] = {
-    let mut table = [[0u8; 2]; 26 * MAX_LENGTH];
-    let mut i = 0;
-    while i < FIELDS.len() {
-        let name = FIELDS[i].as_bytes();
-        assert!(name[0].is_ascii_lowercase() && name.len() < MAX_LENGTH);
-        let slot = (name[0] - b'a') as usize * MAX_LENGTH + name.len();
-        if table[slot][0] == 0 {
-            table[slot][0] = i as u8 + 1;
-        } else {
-            assert!(
-                table[slot][1] == 0,
-                "three fields share a first letter and a length"
-            );
-            table[slot][1] = i as u8 + 1;
-        }
-        i += 1;
-    }
-    table
-};
-
-/// The index in [`FIELDS`] of `key`, compared only with the (at most two) fields of the
-/// same first letter and length.
-fn field_index(key: &str) -> Option<usize> {
-    let bytes = key.as_bytes();
-    // The length is known without reading the key's text.
-    if bytes.is_empty() || bytes.len() >= MAX_LENGTH {
-        return None;
-    }
-    let letter = bytes[0].wrapping_sub(b'a');
-    if letter >= 26 {
-        return None;
-    }
-    BY_LETTER_AND_LENGTH[usize::from(letter) * MAX_LENGTH + bytes.len()]
-        .into_iter()
-        .map_while(|candidate| usize::from(candidate).checked_sub(1))
-        .find(|&i| FIELDS[i].as_bytes() == bytes)
-}
+/// [`FIELDS`], to find among a record's members in one pass.
+static FIELD_SET: LazyLock<NameSet> = LazyLock::new(|| NameSet::new(FIELDS));
 
 impl<N: Copy> Record<N> {
-    /// The record's values of [`FIELDS`] among `members`: one pass, each key compared with
-    /// the (at most two) fields of the same first letter and length.
-    fn new<'a>(members: impl Iterator<Item = (&'a str, N)>) -> Record<N> {
+    /// The values of [`FIELDS`] of `record`, found in one pass over its members; `None`
+    /// when it is not an object.
+    fn new<'a>(record: N) -> Option<Record<N>>
+    where
+        N: Node<'a>,
+    {
         let mut slots = [None; FIELDS.len()];
-        for (key, value) in members {
-            if let Some(i) = field_index(key) {
-                slots[i] = Some(value);
-            }
-        }
-        Record { slots }
+        record
+            .pick(&FIELD_SET, |i, value| slots[i] = Some(value))
+            .then_some(Record { slots })
     }
 
     fn get(&self, field: F) -> Option<N> {
@@ -220,7 +195,7 @@ pub fn check_node<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
 /// `ctx.rules`, what they read of the record ([`Delivery::of`]): one pass over its members
 /// for both.
 pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>, Option<Delivery>) {
-    let Some(members) = record.members() else {
+    let Some(rec) = Record::new(record) else {
         return (Vec::new(), None);
     };
     let empty = || {
@@ -235,7 +210,6 @@ pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>,
         keys.sort_unstable();
         keys
     };
-    let rec = Record::new(members);
     let findings = run(&rec, empty, ctx);
     let delivery = (ctx.rules.contains(Rule::StateRegression)
         || ctx.rules.contains(Rule::DuplicateDelivery))
@@ -1090,21 +1064,11 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_found_by_first_letter_and_length() {
+    fn fields_are_found_by_name_on_a_tape_and_in_a_value() {
         assert!(FIELDS.windows(2).all(|w| w[0] < w[1]), "{FIELDS:?}");
         for (i, name) in FIELDS.iter().enumerate() {
-            let slot = usize::from(name.as_bytes()[0] - b'a') * MAX_LENGTH + name.len();
-            assert!(
-                BY_LETTER_AND_LENGTH[slot].contains(&(i as u8 + 1)),
-                "{name}"
-            );
+            assert_eq!(FIELD_SET.index(name), Some(i), "{name}");
         }
-        let filled = BY_LETTER_AND_LENGTH
-            .iter()
-            .flatten()
-            .filter(|&&c| c != 0)
-            .count();
-        assert_eq!(filled, FIELDS.len());
         assert_eq!(F::CallDuration.name(), "call_duration");
         assert_eq!(F::Voicemail.name(), "voicemail");
         assert_eq!(F::LeadState.pointer(), "/lead_state");
@@ -1112,15 +1076,39 @@ mod tests {
             "zip": 1, "ip_address": 2, "Zeta": 3, "call_status": 4, "": 5, "é": 6,
             "call_statu": 7, "call_statuss": 8, "voicemail": 9, "ip_addresS": 10,
             "caller_number": 11, "call_duration": 12, "{": 13, "x".repeat(40): 14,
+            "contact_email_addresx": 15, "xontact_email_address": 16,
         });
-        let rec = Record::new(Node::members(&map).unwrap());
+        let rec = Record::new(&map).unwrap();
+        let found = |rec: &Record<&Value>| -> Vec<(usize, Value)> {
+            (0..FIELDS.len())
+                .filter_map(|i| Some((i, rec.slots[i]?.clone())))
+                .collect()
+        };
         assert_eq!(rec.get(F::IpAddress), Some(&json!(2)));
         assert_eq!(rec.get(F::CallStatus), Some(&json!(4)));
         assert_eq!(rec.get(F::Voicemail), Some(&json!(9)));
-        // Two fields of the same first letter and length.
         assert_eq!(rec.get(F::CallerNumber), Some(&json!(11)));
         assert_eq!(rec.get(F::CallDuration), Some(&json!(12)));
-        assert_eq!(rec.slots.iter().flatten().count(), 5);
+        assert_eq!(found(&rec).len(), 5);
+        // The same on a tape, whose root's keys were hashed by the parser, and for an
+        // object inside it, whose keys are hashed when looked up; an escaped key is read
+        // as what it means.
+        for text in [map.to_string(), format!("[{map}]")] {
+            let text = text.replace("voicemail\"", "voicemai\\u006c\"");
+            let mut tape = Tape::new();
+            let doc = tape.parse(text.as_bytes()).unwrap();
+            let node = match Node::members(doc.root()) {
+                Some(_) => doc.root(),
+                None => doc.root().deepest("/0"),
+            };
+            let mut slots = [const { None }; FIELDS.len()];
+            assert!(node.pick(&FIELD_SET, |i, v| slots[i] = Some(v.value())));
+            let on_tape: Vec<(usize, Value)> = (0..FIELDS.len())
+                .filter_map(|i| Some((i, slots[i].clone()?)))
+                .collect();
+            assert_eq!(on_tape, found(&rec), "{text}");
+        }
+        assert!(Record::new(&json!([map])).is_none());
     }
 
     #[test]
