@@ -742,6 +742,34 @@ fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
     }
 }
 
+/// What a byte of a URL's authority is to [`is_http_url`]'s one pass over the usual URL.
+const HOST_OTHER: u8 = 0;
+const HOST_NAME: u8 = 1;
+const HOST_DOT: u8 = 2;
+const HOST_END: u8 = 3;
+
+/// [`HOST_NAME`] for letters, digits, `-` and `_`; [`HOST_DOT`]; [`HOST_END`] for what
+/// ends the authority (`/`, `?`, `#`); [`HOST_OTHER`] for anything else (a user, a port, a
+/// bracket, non-ASCII text: the full check decides).
+const HOST_BYTES: [u8; 256] = {
+    let mut table = [HOST_OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            HOST_NAME
+        } else if c == b'.' {
+            HOST_DOT
+        } else if c == b'/' || c == b'?' || c == b'#' {
+            HOST_END
+        } else {
+            HOST_OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
 /// `http://` or `https://` (any case), then a host (a name of letters, digits, `-`, `_` and
 /// inner dots, or a bracketed IPv6 address), an optional port, and anything after a `/`,
 /// `?` or `#`.
@@ -754,6 +782,22 @@ fn is_http_url(s: &str) -> bool {
     let Some(rest) = strip(s, "https://").or_else(|| strip(s, "http://")) else {
         return false;
     };
+    // The usual URL, a host name alone, in one pass; anything else takes the full check.
+    let mut previous = b'.'; // a leading dot counts as doubled
+    for &b in rest.as_bytes() {
+        match HOST_BYTES[usize::from(b)] {
+            HOST_NAME => {}
+            HOST_DOT if previous != b'.' => {}
+            HOST_END => break,
+            _ => return is_http_authority(rest),
+        }
+        previous = b;
+    }
+    previous != b'.' || is_http_authority(rest)
+}
+
+/// [`is_http_url`] for what follows the scheme, whatever its authority.
+fn is_http_authority(rest: &str) -> bool {
     let end = rest
         .bytes()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
@@ -1479,6 +1523,46 @@ mod tests {
             .len(),
             1
         );
+    }
+
+    #[test]
+    fn the_usual_url_takes_one_pass_and_says_what_the_full_check_says() {
+        let full = |s: &str| {
+            ["https://", "http://"].iter().any(|scheme| {
+                s.get(..scheme.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(scheme))
+                    && is_http_authority(&s[scheme.len()..])
+            })
+        };
+        let hosts = [
+            "",
+            ".",
+            "a",
+            "a.",
+            ".a",
+            "a..b",
+            "a.b",
+            "a-b_c.d",
+            "a..b@host.com",
+            "x@y",
+            "a:1",
+            "a:",
+            "[::1]",
+            "é.fr",
+            "a b",
+            "a\u{0}b",
+            "-",
+            "_.-",
+        ];
+        let tails = ["", "/", "/x..y", "?q=a..b", "#f", "/a@b:c"];
+        for host in hosts {
+            for tail in tails {
+                for scheme in ["https://", "HTTP://", "ftp://", ""] {
+                    let url = format!("{scheme}{host}{tail}");
+                    assert_eq!(is_http_url(&url), full(&url), "{url:?}");
+                }
+            }
+        }
     }
 
     #[test]
