@@ -37,10 +37,46 @@ pub struct Delivery {
     lead_id: u64,
     /// The state and how the record wrote it.
     lead_state: Option<(State, &'static str)>,
-    last_updated: Option<Box<str>>,
+    /// The text and its hash.
+    last_updated: Option<(Stamp, u64)>,
     /// Where `lead_state` and `last_updated` start in the record's text, when the record's
     /// representation knows.
     offsets: [Option<usize>; 2],
+}
+
+/// A `last_updated` text, kept inline when it is as short as WhatConverts' timestamps (20
+/// bytes), so that a delivery costs no allocation on the thread that checks its record nor
+/// a free on the one that follows its lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stamp {
+    Short { len: u8, bytes: [u8; 31] },
+    Long(Box<str>),
+}
+
+impl Stamp {
+    fn new(text: &str) -> Stamp {
+        let mut bytes = [0u8; 31];
+        match bytes.get_mut(..text.len()) {
+            Some(head) => {
+                head.copy_from_slice(text.as_bytes());
+                Stamp::Short {
+                    len: text.len() as u8,
+                    bytes,
+                }
+            }
+            None => Stamp::Long(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Whole characters of a `str`, copied.
+            Stamp::Short { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Stamp::Long(text) => text,
+        }
+    }
 }
 
 /// Two deliveries are equal when the rules read the same of them, wherever it was.
@@ -86,7 +122,9 @@ impl Delivery {
             lead_id: lead_id?.as_u64()?,
             offsets: [lead_state_node, last_updated].map(|n| n.and_then(N::offset)),
             lead_state,
-            last_updated: last_updated.and_then(N::as_str).map(Box::from),
+            last_updated: last_updated
+                .and_then(N::as_str)
+                .map(|text| (Stamp::new(text), fnv1a(text.as_bytes()))),
         })
     }
 
@@ -162,8 +200,8 @@ impl Tracker {
             }
         }
 
-        if duplicate && let Some(text) = &delivery.last_updated {
-            let hash = fnv1a(text.as_bytes());
+        if duplicate && let Some((text, hash)) = &delivery.last_updated {
+            let (text, hash) = (text.as_str(), *hash);
             if memory.seen[..usize::from(memory.len)].contains(&hash) {
                 out.push(Finding::new(
                     Rule::DuplicateDelivery,
@@ -267,6 +305,29 @@ mod tests {
                 r#"4 duplicate-delivery /last_updated: lead 1 was already delivered with last_updated "2016-02-01T14:09:01Z"; expected each delivery to change last_updated"#
             ]
         );
+    }
+
+    #[test]
+    fn a_repeated_last_updated_of_any_length_is_quoted_whole() {
+        for when in [
+            "",
+            "x",
+            "2016-02-01T14:09:01Z",
+            &"é".repeat(15),
+            &"9".repeat(31),
+            &"é".repeat(16),
+            &"x".repeat(200),
+        ] {
+            let mut t = Tracker::new();
+            let record = json!({"lead_id": 1, "last_updated": when});
+            assert!(t.observe(&record).is_empty());
+            let found = t.observe(&record);
+            assert_eq!(found.len(), 1, "{when}");
+            assert!(
+                found[0].message.contains(&quote(when).to_string()),
+                "{when}"
+            );
+        }
     }
 
     #[test]
