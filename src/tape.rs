@@ -630,22 +630,29 @@ impl NameSet {
         }
     }
 
-    /// The index of `name`, whose hash is `hash`.
+    /// The index of the name whose hash is `hash`, read by `name` only when one of the set
+    /// has that hash.
     #[inline]
-    fn find(&self, hash: u64, name: &[u8]) -> Option<usize> {
+    fn find<'n>(&self, hash: u64, name: impl FnOnce() -> &'n [u8]) -> Option<usize> {
         let mut at = (hash >> 56) as usize;
+        let mut i = usize::from(self.slots[at]).checked_sub(1)?;
+        while self.hashes[i] != hash {
+            at = (at + 1) & 255;
+            i = usize::from(self.slots[at]).checked_sub(1)?;
+        }
+        let name = name();
         loop {
-            let i = usize::from(self.slots[at]).checked_sub(1)?;
             if self.hashes[i] == hash && same_bytes(self.names[i].as_bytes(), name) {
                 return Some(i);
             }
             at = (at + 1) & 255;
+            i = usize::from(self.slots[at]).checked_sub(1)?;
         }
     }
 
     /// The index of `name` in the set.
     pub fn index(&self, name: &str) -> Option<usize> {
-        self.find(hash_key(name.as_bytes()), name.as_bytes())
+        self.find(hash_key(name.as_bytes()), || name.as_bytes())
     }
 }
 
@@ -680,7 +687,7 @@ impl<'t> TapeNode<'t> {
         };
         if self.index == 0 && doc.root_keys.len() == len as usize {
             for &(hash, k) in doc.root_keys {
-                let name = key_bytes(doc.text.as_bytes(), doc.decoded, doc.entries[k as usize]);
+                let name = || key_bytes(doc.text.as_bytes(), doc.decoded, doc.entries[k as usize]);
                 if let Some(i) = set.find(hash, name) {
                     found(i, TapeNode { doc, index: k + 1 });
                 }
