@@ -613,6 +613,23 @@ fn is_plausible_email(s: &str) -> bool {
     }
 }
 
+/// The bytes an email address's local part may hold (ASCII): printable, not a space, a
+/// bracket, a quote or a separator of addresses.
+const LOCAL_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_graphic()
+            && !matches!(
+                c,
+                b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
+            );
+        b += 1;
+    }
+    table
+};
+
 /// [`is_plausible_email`] for ASCII text, in one pass.
 fn is_plausible_ascii_email(s: &[u8]) -> bool {
     let Some(at) = s.iter().position(|&b| b == b'@') else {
@@ -624,13 +641,7 @@ fn is_plausible_ascii_email(s: &[u8]) -> bool {
     }
     let mut previous = b'.'; // a leading dot counts as doubled
     for &b in local {
-        let bad = !b.is_ascii_graphic()
-            || matches!(
-                b,
-                b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
-            )
-            || (b == b'.' && previous == b'.');
-        if bad {
+        if !LOCAL_BYTES[usize::from(b)] || (b == b'.' && previous == b'.') {
             return false;
         }
         previous = b;
