@@ -608,6 +608,9 @@ pub struct NameSet {
     /// Index + 1 in `names` (0: free), at the top byte of the name's hash or the next free
     /// slot after it.
     slots: [u8; 256],
+    /// A byte of the hashes that differs between every two names (its shift), and the
+    /// index + 1 of each name at that byte: one load a key, no probing and no branch.
+    direct: Option<(u32, [u8; 256])>,
 }
 
 impl NameSet {
@@ -623,10 +626,22 @@ impl NameSet {
             }
             slots[at] = i as u8 + 1;
         }
+        let direct = (0..=56).find_map(|shift| {
+            let mut table = [0u8; 256];
+            for (i, &hash) in hashes.iter().enumerate() {
+                let at = (hash >> shift) as u8;
+                if table[usize::from(at)] != 0 {
+                    return None;
+                }
+                table[usize::from(at)] = i as u8 + 1;
+            }
+            Some((shift, table))
+        });
         NameSet {
             names: names.to_vec(),
             hashes,
             slots,
+            direct,
         }
     }
 
@@ -648,6 +663,12 @@ impl NameSet {
             at = (at + 1) & 255;
             i = usize::from(self.slots[at]).checked_sub(1)?;
         }
+    }
+
+    /// Whether a key is looked up with one load and no branch (see `direct`).
+    #[cfg(test)]
+    pub(crate) fn is_direct(&self) -> bool {
+        self.direct.is_some()
     }
 
     /// The index of `name` in the set.
@@ -677,14 +698,48 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl<'t> TapeNode<'t> {
-    /// Each member whose name is in `set`, with the name's index there, in text order;
-    /// `false` when the value is not an object. The root's keys are looked up by the
-    /// hashes the parser gave them, other objects' keys are hashed here.
+    /// Each member whose name is in `set`, with the name's index there (in no particular
+    /// order); `false` when the value is not an object. The root's keys are looked up by
+    /// the hashes the parser gave them, other objects' keys are hashed here.
     pub fn pick(self, set: &NameSet, mut found: impl FnMut(usize, TapeNode<'t>)) -> bool {
         let doc = self.doc;
         let Entry::Object { len, .. } = self.entry() else {
             return false;
         };
+        if self.index == 0
+            && doc.root_keys.len() == len as usize
+            && let Some((shift, table)) = &set.direct
+        {
+            // Where each name's key is, by a byte of the hashes alone (most keys of a
+            // record are among the names looked for, so a branch on it would be a coin
+            // toss): a key whose byte names no name, or whose hash is not that name's, is
+            // written to a slot no name has.
+            const NONE: u32 = u32::MAX;
+            let mut at = [NONE; 33];
+            for &(hash, k) in doc.root_keys {
+                let candidate = usize::from(table[usize::from((hash >> shift) as u8)]);
+                let known = candidate != 0 && set.hashes[candidate.max(1) - 1] == hash;
+                at[candidate * usize::from(known)] = k;
+            }
+            let text = doc.text.as_bytes();
+            let same = (1..=set.names.len()).all(|i| {
+                at[i] == NONE
+                    || same_bytes(
+                        set.names[i - 1].as_bytes(),
+                        key_bytes(text, doc.decoded, doc.entries[at[i] as usize]),
+                    )
+            });
+            if same {
+                for (i, &k) in at.iter().enumerate().skip(1) {
+                    if k != NONE {
+                        found(i - 1, TapeNode { doc, index: k + 1 });
+                    }
+                }
+                return true;
+            }
+            // A key with a name's hash but not its name (made to collide): each key then
+            // looked up whole, below.
+        }
         if self.index == 0 && doc.root_keys.len() == len as usize {
             for &(hash, k) in doc.root_keys {
                 let name = || key_bytes(doc.text.as_bytes(), doc.decoded, doc.entries[k as usize]);
@@ -1508,6 +1563,13 @@ mod tests {
         ] {
             assert_eq!(set.index(other), None, "{other}");
         }
+        assert!(set.is_direct());
+        // Keys alike in length and in their first and last eight bytes share a hash.
+        assert_eq!(
+            hash_key(b"contact_email_address"),
+            hash_key(b"contact_zzzzz_address")
+        );
+        assert_eq!(set.index("contact_zzzzz_address"), None);
     }
 
     #[test]
