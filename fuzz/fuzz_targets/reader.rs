@@ -3,10 +3,12 @@
 //! uses (`Record::positions`, the one function that turns JSON Pointers into line:column):
 //! nothing may panic, every item must be numbered in order and placed inside the input.
 //! And the tape `validate` reads NDJSON lines with: whatever it accepts, serde_json
-//! accepts too, as the same value.
+//! accepts too, as the same value, on which lint's rules (every one on) find the same as on
+//! the tape.
 #![no_main]
 
 use leadcheck::capture::{self, Format};
+use leadcheck::lint::{self, Context};
 use leadcheck::record::Item;
 use leadcheck::tape::Tape;
 use libfuzzer_sys::fuzz_target;
@@ -25,6 +27,16 @@ fuzz_target!(|data: &[u8]| {
         let value: serde_json::Value = serde_json::from_slice(bytes)
             .unwrap_or_else(|e| panic!("the tape accepted what serde_json rejects: {e}"));
         assert_eq!(doc.root().value(), value);
+        let ctx = Context::at("2026-01-01T00:00:00Z".parse().unwrap());
+        let (mut on_tape, tape_delivery) = lint::check_record(doc.root(), &ctx);
+        let (mut on_value, value_delivery) = lint::check_record(&value, &ctx);
+        // Within a rule, a map's members are met in text order on the tape, sorted in a
+        // Value.
+        let key = |f: &lint::Finding| (f.rule, f.pointer.clone(), f.message.clone());
+        on_tape.sort_by_key(key);
+        on_value.sort_by_key(key);
+        assert_eq!(on_tape, on_value);
+        assert_eq!(tape_delivery, value_delivery);
     }
     let items = capture::read_bytes(bytes, format);
     assert!(!items.is_empty(), "every input is at least one item");
