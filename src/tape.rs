@@ -679,7 +679,7 @@ impl NameSet {
 
 /// Whether two byte strings are equal: short ones compared eight bytes at a time, inline
 /// (a call to `memcmp` costs more than such a comparison).
-#[inline]
+#[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() || !(8..=32).contains(&n) {

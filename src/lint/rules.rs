@@ -174,7 +174,7 @@ impl<N: Copy> Record<N> {
     where
         N: Node<'a>,
     {
-        self.str(field).filter(|s| !s.trim().is_empty())
+        self.str(field).filter(|s| has_text(s))
     }
 }
 
@@ -291,6 +291,12 @@ fn fields_rules<'a, N: Node<'a>>(rec: &Record<N>, ctx: &Context, out: &mut Vec<F
     }
 }
 
+/// Whether `s` holds more than white space: at once when it starts with a printable ASCII
+/// character, as nearly every value does.
+fn has_text(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !s.trim().is_empty()
+}
+
 /// `s` split around the first `byte` (ASCII): a plain loop, which on the short strings of a
 /// payload beats the setup of a `str` pattern search.
 fn split_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
@@ -365,7 +371,7 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
                 continue;
             };
             let (Some(mapped), Some(contact)) = (
-                mapped.as_str().filter(|s| !s.trim().is_empty()),
+                mapped.as_str().filter(|s| has_text(s)),
                 rec.text(contact_field),
             ) else {
                 continue;
@@ -870,7 +876,11 @@ fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         return;
     };
     // An address that does not parse is the schema's to report.
-    let Ok(ip) = text.trim().parse::<IpAddr>() else {
+    let trimmed = match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    };
+    let Ok(ip) = trimmed.parse::<IpAddr>() else {
         return;
     };
     if let Some(kind) = non_public(ip) {
