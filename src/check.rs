@@ -462,21 +462,8 @@ fn line_places(
     root: usize,
     offsets: [Option<usize>; 2],
 ) -> [LineCol; 3] {
-    // One pass over the text, up to the last of them.
     let targets = [root, offsets[0].unwrap_or(root), offsets[1].unwrap_or(root)];
-    let mut order = [0, 1, 2];
-    order.sort_unstable_by_key(|&i| targets[i]);
-    let mut places = [start; 3];
-    let (mut at, mut done) = (start, 0);
-    for i in order {
-        let offset = targets[i].min(text.len());
-        if offset > done {
-            at = at.advance(&text[done..offset]);
-            done = offset;
-        }
-        places[i] = at;
-    }
-    places
+    crate::position::line_cols_of(text, start, targets)
 }
 
 /// Checks one record against a schema.

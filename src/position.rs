@@ -92,10 +92,34 @@ pub fn count_chars(bytes: &[u8]) -> u64 {
 /// starting at `start`: one pass over the text up to the largest offset.
 pub fn line_cols(text: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
-    order.sort_unstable_by_key(|&i| offsets[i]);
     let mut out = vec![start; offsets.len()];
+    line_cols_into(text, start, offsets, &mut order, &mut out);
+    out
+}
+
+/// [`line_cols`] of a few offsets, with nothing allocated.
+pub fn line_cols_of<const N: usize>(
+    text: &[u8],
+    start: LineCol,
+    offsets: [usize; N],
+) -> [LineCol; N] {
+    let mut order: [usize; N] = std::array::from_fn(|i| i);
+    let mut out = [start; N];
+    line_cols_into(text, start, &offsets, &mut order, &mut out);
+    out
+}
+
+/// [`line_cols`] into `out`, `order` holding `0..offsets.len()`.
+fn line_cols_into(
+    text: &[u8],
+    start: LineCol,
+    offsets: &[usize],
+    order: &mut [usize],
+    out: &mut [LineCol],
+) {
+    order.sort_unstable_by_key(|&i| offsets[i]);
     let (mut at, mut done) = (start, 0usize);
-    for i in order {
+    for &i in order.iter() {
         let offset = offsets[i].min(text.len());
         if offset > done {
             at = at.advance(&text[done..offset]);
@@ -103,7 +127,6 @@ pub fn line_cols(text: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol>
         }
         out[i] = at;
     }
-    out
 }
 
 /// Splits a JSON Pointer (RFC 6901) into its unescaped reference tokens.
