@@ -169,6 +169,18 @@ impl<N: Copy> Record<N> {
         self.get(field)?.as_str()
     }
 
+    /// What the rules about a lead's records read of it.
+    fn delivery<'a>(&self) -> Option<Delivery>
+    where
+        N: Node<'a>,
+    {
+        Delivery::new(
+            self.get(F::LeadId),
+            self.get(F::LeadState),
+            self.get(F::LastUpdated),
+        )
+    }
+
     /// The field's string when it has more than white space.
     fn text<'a>(&self, field: F) -> Option<&'a str>
     where
@@ -213,15 +225,14 @@ pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>,
     let findings = run(&rec, empty, ctx);
     let delivery = (ctx.rules.contains(Rule::StateRegression)
         || ctx.rules.contains(Rule::DuplicateDelivery))
-    .then(|| {
-        Delivery::new(
-            rec.get(F::LeadId),
-            rec.get(F::LeadState),
-            rec.get(F::LastUpdated),
-        )
-    })
+    .then(|| rec.delivery())
     .flatten();
     (findings, delivery)
+}
+
+/// [`Delivery::of`]: the record's fields found as the rules find them.
+pub(super) fn delivery<'a, N: Node<'a>>(record: N) -> Option<Delivery> {
+    Record::new(record)?.delivery()
 }
 
 /// The rules on a record's fields; `empty` lists its keys whose value is `""`, asked for

@@ -93,16 +93,7 @@ impl Delivery {
     /// What the rules read of `record` (in any representation, see [`Node`]); `None` when
     /// it is not an object with an integer `lead_id`.
     pub fn of<'a, N: Node<'a>>(record: N) -> Option<Delivery> {
-        let (mut lead_id, mut lead_state, mut last_updated) = (None, None, None);
-        for (key, value) in record.members()? {
-            match key {
-                "lead_id" => lead_id = Some(value),
-                "lead_state" => lead_state = Some(value),
-                "last_updated" => last_updated = Some(value),
-                _ => {}
-            }
-        }
-        Delivery::new(lead_id, lead_state, last_updated)
+        super::rules::delivery(record)
     }
 
     /// The delivery of a record whose `lead_id`, `lead_state` and `last_updated` are these.
