@@ -227,18 +227,35 @@ impl Checked {
         }
     }
 
-    /// Adds findings found later (the rules about the records of a lead), in input order;
-    /// one at level `error` makes the record invalid. With `detail` [`Detail::Verdict`]
-    /// they are counted, not kept.
-    pub fn add_findings(&mut self, mut more: Vec<Violation>, detail: Detail) {
-        if more.is_empty() || matches!(self.verdict, Verdict::Unreadable { .. }) {
+    /// Adds findings found later (the rules about the records of a lead), each placed by
+    /// `at` (where the value its pointer names is); one at level `error` makes the record
+    /// invalid. With `detail` [`Detail::Verdict`] they are counted, not placed nor kept.
+    pub fn add_findings(
+        &mut self,
+        findings: Vec<(lint::Finding, lint::Level)>,
+        detail: Detail,
+        at: impl Fn(&str) -> LineCol,
+    ) {
+        if findings.is_empty() || matches!(self.verdict, Verdict::Unreadable { .. }) {
             return;
         }
-        let counts = LintCounts::of(more.iter().map(|v| v.level));
+        let counts = LintCounts::of(findings.iter().map(|(_, level)| *level));
         self.lint = self.lint.plus(counts);
-        if detail == Detail::Verdict {
-            more.clear();
-        }
+        let mut more: Vec<Violation> = match detail {
+            Detail::Verdict => Vec::new(),
+            Detail::Full => findings
+                .into_iter()
+                .map(|(f, level)| Violation {
+                    keyword: f.rule.to_string(),
+                    at: at(&f.pointer),
+                    pointer: f.pointer,
+                    message: f.message,
+                    schema_path: String::new(),
+                    level,
+                    rule: Some(f.rule),
+                })
+                .collect(),
+        };
         match &mut self.verdict {
             Verdict::Unreadable { .. } => {}
             Verdict::Invalid { violations, .. } => {

@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Result;
 use std::sync::Arc;
 
-use leadcheck::check::{self, Checked, Delivered, Detail, Lint, Status, Tally, Violation};
+use leadcheck::check::{self, Checked, Delivered, Detail, Lint, Status, Tally};
 use leadcheck::input::InputError;
 use leadcheck::lint::{self, Level, Levels, Rule, Tracker};
 use leadcheck::record::{Item, Numbered, Origin};
@@ -119,7 +119,7 @@ pub fn check(
         if let (Some(tracker), Some(delivered), Some(lint)) = (&mut tracker, delivered, &lint) {
             let findings = tracker.deliver(&delivered.delivery);
             let findings = lint.leveled(findings, &checked.origin.input);
-            checked.add_findings(place(&delivered, findings), options.detail);
+            checked.add_findings(findings, options.detail, |p| delivered.at(p));
         }
         Ok::<Checked, SchemaError>(checked)
     };
@@ -223,22 +223,6 @@ fn delivered(item: &Item) -> Option<Delivered> {
         Item::Record(record) => Delivered::of(record),
         Item::Unreadable(_) => None,
     }
-}
-
-/// Findings placed in their record, as violations.
-fn place(record: &Delivered, findings: Vec<(lint::Finding, Level)>) -> Vec<Violation> {
-    findings
-        .into_iter()
-        .map(|(f, level)| Violation {
-            keyword: f.rule.to_string(),
-            at: record.at(&f.pointer),
-            pointer: f.pointer,
-            message: f.message,
-            schema_path: String::new(),
-            level,
-            rule: Some(f.rule),
-        })
-        .collect()
 }
 
 /// The state of a run of `validate`.
