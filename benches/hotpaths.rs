@@ -9,14 +9,16 @@
 //!   at once;
 //! - pathological: one 1 MB payload with 50,000 violations (time must stay linear);
 //! - lint: the lint rules at their default levels (`lint::check` and the lead `Tracker`) on
-//!   parsed records, and what they add to parse + check, record by record (on-CPU time,
-//!   the two interleaved, so that other work on the machine does not skew the comparison).
+//!   parsed records, and what they add to the check of a line as `validate` does it
+//!   (`check::check_line`, on a tape), record by record (on-CPU time, the two interleaved,
+//!   so that other work on the machine does not skew the comparison).
 //!
 //! The payloads are the official example with varied ids and about 10 % of them broken
 //! (a string lead_id, an unknown trigger), so error paths are measured too.
 
 use std::hint::black_box;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use leadcheck::check::{self, Options};
@@ -30,6 +32,22 @@ use leadcheck::schema::{LeadType, Schema, Schemas};
 use serde_json::Value;
 
 const RECORDS: usize = 20_000;
+
+/// The capture's records: each line, with where it is.
+fn lines(data: &[u8]) -> impl Iterator<Item = (&[u8], Origin)> {
+    data.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let origin = Origin {
+                input: "bench".into(),
+                record: i as u64 + 1,
+                start: LineCol::START,
+                offset: 0,
+            };
+            (line, origin)
+        })
+}
 
 fn capture() -> Vec<u8> {
     let official: Value =
@@ -101,18 +119,8 @@ fn main() {
 
     let _ = bench("parse + check", data.len(), || {
         let mut invalid = 0;
-        for (i, line) in data
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .enumerate()
-        {
+        for (line, origin) in lines(&data) {
             let value: Value = serde_json::from_slice(line).unwrap();
-            let origin = Origin {
-                input: "bench".into(),
-                record: i as u64 + 1,
-                start: LineCol::START,
-                offset: 0,
-            };
             let record = Record::verbatim(origin, value, line.to_vec());
             let checked = check::check(&schema, &record, &Options::default());
             invalid += usize::from(!checked.violations().is_empty());
@@ -160,29 +168,24 @@ fn main() {
         // The official example's two quirks, in every record.
         assert_eq!(findings, 2 * RECORDS);
     });
+    let plain = Options::default();
+    let linting = Options {
+        lint: Some(Arc::new(check::Lint::new(Levels::defaults(), None))),
+        ..Options::default()
+    };
     let check_lint = |lint_too: bool| {
+        let options = if lint_too { &linting } else { &plain };
         let mut tracker = Tracker::with_rules(levels.enabled());
         let mut findings = 0;
-        for (i, line) in data
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .enumerate()
-        {
-            let value: Value = serde_json::from_slice(line).unwrap();
-            let origin = Origin {
-                input: "bench".into(),
-                record: i as u64 + 1,
-                start: LineCol::START,
-                offset: 0,
-            };
-            let record = Record::verbatim(origin, value, line.to_vec());
-            black_box(check::check(&schema, &record, &Options::default()));
-            if lint_too {
-                findings +=
-                    lint::check(&record.value, &ctx).len() + tracker.observe(&record.value).len();
+        for (line, origin) in lines(&data) {
+            let (checked, delivered) = check::check_line(&schemas, line, &origin, options).unwrap();
+            findings += checked.lint.warnings + checked.lint.infos;
+            if let Some(delivered) = delivered {
+                findings += tracker.deliver(&delivered.delivery).len() as u64;
             }
+            black_box(checked);
         }
-        assert_eq!(findings, if lint_too { 2 * RECORDS } else { 0 });
+        assert_eq!(findings, if lint_too { 2 * RECORDS as u64 } else { 0 });
     };
     // Interleaved, on-CPU time: a comparison that a busy machine does not skew.
     let (mut without, mut with) = (Duration::MAX, Duration::MAX);
@@ -196,7 +199,7 @@ fn main() {
         }
     }
     println!(
-        "lint: rules {:.2} µs a record on parsed records; parse + check {:.2} µs, \
+        "lint: rules {:.2} µs a record on parsed records; a line checked {:.2} µs, \
          + lint {:.2} µs ({:+.1} %; on-CPU time, interleaved)",
         rules.as_secs_f64() * 1e6 / RECORDS as f64,
         without.as_secs_f64() * 1e6 / RECORDS as f64,
