@@ -7,7 +7,7 @@
 //! embedded: [`page`]).
 //!
 //! - [`check`]: the rules about one record, over its parsed value (any thread, any order),
-//!   or [`check_node`] over any representation of it ([`Node`]: a record on a tape);
+//!   or over any representation of it ([`Node`]: a record on a tape);
 //! - [`Tracker`]: the rules about the records of a lead (`state-regression`,
 //!   `duplicate-delivery`), fed the records in arrival order;
 //! - [`Levels`]: each rule's level from its default, `leadcheck.toml` and the command line,
@@ -50,7 +50,7 @@ pub use config::{
 };
 pub use levels::{Action, Flag, Levels, Source, UnknownName};
 pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
-pub use rules::{Node, check, check_node, check_record};
+pub use rules::{Node, check, check_record};
 pub use tracker::{Delivery, Tracker};
 
 use jiff::Timestamp;

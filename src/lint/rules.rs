@@ -190,20 +190,16 @@ impl<N: Copy> Record<N> {
     }
 }
 
-/// The findings of every rule of `ctx.rules` about `value`, in the order of
-/// [`super::rules()`], and within a rule in the order of the fields it checks. A value that
-/// is not an object has no findings (the schema reports it).
-pub fn check(value: &Value, ctx: &Context) -> Vec<Finding> {
-    check_node(value, ctx)
-}
-
-/// [`check`] on a record in any representation ([`Node`]). Within a rule, the members of a
-/// map (`field_mappings`) are checked in the representation's order of them.
-pub fn check_node<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
+/// The findings of every rule of `ctx.rules` about `record` (a `&Value`, or a record in
+/// any representation, see [`Node`]), in the order of [`super::rules()`], and within a rule
+/// in the order of the fields it checks (the members of a map, `field_mappings`, in the
+/// representation's order of them). A value that is not an object has no findings (the
+/// schema reports it).
+pub fn check<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
     check_record(record, ctx).0
 }
 
-/// [`check_node`], and with it, when the rules about a lead's records are among
+/// [`check`], and with it, when the rules about a lead's records are among
 /// `ctx.rules`, what they read of the record ([`Delivery::of`]): one pass over its members
 /// for both.
 pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>, Option<Delivery>) {
@@ -1113,14 +1109,14 @@ mod tests {
 
     const NOW: &str = "2026-03-01T12:00:00Z";
 
-    /// The findings of [`check`] on `value`, which [`check_node`] finds the same on the
+    /// The findings of [`check`] on `value`, which it finds the same on the
     /// value's text read onto a tape.
     fn both(value: &Value, ctx: &Context) -> Vec<Finding> {
         let found = check(value, ctx);
         let text = value.to_string();
         let mut tape = Tape::new();
         let doc = tape.parse(text.as_bytes()).expect("the tape reads it");
-        assert_eq!(check_node(doc.root(), ctx), found, "{text}");
+        assert_eq!(check(doc.root(), ctx), found, "{text}");
         found
     }
 
