@@ -608,15 +608,18 @@ pub struct NameSet {
     /// Index + 1 in `names` (0: free), at the top byte of the name's hash or the next free
     /// slot after it.
     slots: [u8; 256],
+    /// The hash of each name at its index + 1 (index 0: unused), so that a slot read from
+    /// `direct` is checked with no bounds check or branch.
+    by_slot: [u64; 32],
     /// A byte of the hashes that differs between every two names (its shift), and the
     /// index + 1 of each name at that byte: one load a key, no probing and no branch.
     direct: Option<(u32, [u8; 256])>,
 }
 
 impl NameSet {
-    /// A set of up to 32 distinct names.
+    /// A set of up to 31 distinct names.
     pub fn new(names: &[&'static str]) -> NameSet {
-        assert!(names.len() <= 32, "a NameSet holds up to 32 names");
+        assert!(names.len() <= 31, "a NameSet holds up to 31 names");
         let hashes: Vec<u64> = names.iter().map(|n| hash_key(n.as_bytes())).collect();
         let mut slots = [0u8; 256];
         for (i, &hash) in hashes.iter().enumerate() {
@@ -637,10 +640,13 @@ impl NameSet {
             }
             Some((shift, table))
         });
+        let mut by_slot = [0u64; 32];
+        by_slot[1..=hashes.len()].copy_from_slice(&hashes);
         NameSet {
             names: names.to_vec(),
             hashes,
             slots,
+            by_slot,
             direct,
         }
     }
@@ -677,12 +683,20 @@ impl NameSet {
     }
 }
 
-/// Whether two byte strings are equal: short ones compared eight bytes at a time, inline
-/// (a call to `memcmp` costs more than such a comparison).
+/// Whether two byte strings are equal: short ones compared four or eight bytes at a time,
+/// inline (a call to `memcmp` costs more than such a comparison).
 #[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
-    if n != b.len() || !(8..=32).contains(&n) {
+    if n != b.len() {
+        return false;
+    }
+    if (4..8).contains(&n) {
+        let half =
+            |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    if !(8..=32).contains(&n) {
         return a == b;
     }
     let word =
@@ -710,35 +724,38 @@ impl<'t> TapeNode<'t> {
             && doc.root_keys.len() == len as usize
             && let Some((shift, table)) = &set.direct
         {
-            // Where each name's key is, by a byte of the hashes alone (most keys of a
-            // record are among the names looked for, so a branch on it would be a coin
-            // toss): a key whose byte names no name, or whose hash is not that name's, is
-            // written to a slot no name has.
-            const NONE: u32 = u32::MAX;
-            let mut at = [NONE; 33];
+            // Which names are among the keys and where, by a byte of the hashes alone and
+            // without a branch (whether a key is a name is a coin toss to a predictor): a
+            // key whose byte names no name, or whose hash is not that name's, is written to
+            // slot 0, which no name has, and not marked present.
+            let mut at = [0u32; 32];
+            let mut present = 0u32;
             for &(hash, k) in doc.root_keys {
-                let candidate = usize::from(table[usize::from((hash >> shift) as u8)]);
-                let known = candidate != 0 && set.hashes[candidate.max(1) - 1] == hash;
+                // A slot of 1 to 31 (`& 31` only tells the compiler so).
+                let candidate = usize::from(table[usize::from((hash >> shift) as u8)]) & 31;
+                let known = (set.by_slot[candidate] == hash) & (candidate != 0);
                 at[candidate * usize::from(known)] = k;
+                present |= u32::from(known) << candidate;
             }
+            // Each name present, compared whole with its key.
             let text = doc.text.as_bytes();
-            let same = (1..=set.names.len()).all(|i| {
-                at[i] == NONE
-                    || same_bytes(
-                        set.names[i - 1].as_bytes(),
-                        key_bytes(text, doc.decoded, doc.entries[at[i] as usize]),
-                    )
-            });
-            if same {
-                for (i, &k) in at.iter().enumerate().skip(1) {
-                    if k != NONE {
-                        found(i - 1, TapeNode { doc, index: k + 1 });
-                    }
+            let mut all_same = true;
+            while present != 0 {
+                let slot = present.trailing_zeros() as usize;
+                present &= present - 1;
+                let k = at[slot];
+                let key = key_bytes(text, doc.decoded, doc.entries[k as usize]);
+                if !same_bytes(set.names[slot - 1].as_bytes(), key) {
+                    all_same = false;
+                    break;
                 }
+                found(slot - 1, TapeNode { doc, index: k + 1 });
+            }
+            if all_same {
                 return true;
             }
             // A key with a name's hash but not its name (made to collide): each key then
-            // looked up whole, below.
+            // looked up whole, below (the names found so far are found again).
         }
         if self.index == 0 && doc.root_keys.len() == len as usize {
             for &(hash, k) in doc.root_keys {
