@@ -341,6 +341,31 @@ mod tests {
     }
 
     #[test]
+    fn many_leads_are_each_found_again() {
+        // Through the table's growth: dense ids, ids alike in their low bits, and 0 and
+        // u64::MAX, each delivered once, then each again (a duplicate) in another order.
+        let mut ids: Vec<u64> = (0..5_000).map(|i| 100_000 + i).collect();
+        ids.extend((1..5_000).map(|i| i << 20));
+        ids.extend([0, u64::MAX]);
+        let mut t = Tracker::new();
+        let delivery = |id: u64| {
+            let value =
+                json!({"lead_id": id, "last_updated": format!("2024-01-01T00:00:{:02}Z", id % 60)});
+            Delivery::of(&value).unwrap()
+        };
+        for &id in &ids {
+            assert!(t.deliver(&delivery(id)).is_empty(), "{id}");
+        }
+        assert_eq!(t.leads(), ids.len());
+        for &id in ids.iter().rev() {
+            let found = t.deliver(&delivery(id));
+            assert_eq!(found.len(), 1, "{id}");
+            assert!(found[0].message.starts_with(&format!("lead {id} ")));
+        }
+        assert_eq!(t.leads(), ids.len());
+    }
+
+    #[test]
     fn off_rules_remember_nothing() {
         let mut t = Tracker::with_rules(RuleSet::EMPTY);
         let r = json!({"lead_id": 1, "last_updated": "x", "lead_state": "Completed"});
