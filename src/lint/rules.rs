@@ -412,6 +412,39 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
 /// the other with a country code of 1 to 3 digits in front (`+17044695324` and
 /// `(704) 469-5324`), leading zeros (a national trunk prefix) left out.
 fn same_phone(a: &str, b: &str) -> bool {
+    let (mut buf_a, mut buf_b) = ([0u8; 64], [0u8; 64]);
+    match (digits(a, &mut buf_a), digits(b, &mut buf_b)) {
+        (Some(da), Some(db)) => same_digits(da, db),
+        _ => same_phone_any(a, b),
+    }
+}
+
+/// The digits of `s` when it has at most 64 bytes, gathered without a branch on each byte.
+fn digits<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    if s.len() > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    for &b in s.as_bytes() {
+        buf[n & 63] = b;
+        n += usize::from(b.is_ascii_digit());
+    }
+    Some(&buf[..n])
+}
+
+/// [`same_phone`] on the numbers' digits.
+fn same_digits(a: &[u8], b: &[u8]) -> bool {
+    let significant = |d: &[u8]| d.len() - d.iter().take_while(|&&x| x == b'0').count();
+    let (na, nb) = (significant(a), significant(b));
+    let shorter = na.min(nb);
+    if na != nb && (shorter < 7 || na.abs_diff(nb) > 3) {
+        return false;
+    }
+    a[a.len() - shorter..] == b[b.len() - shorter..]
+}
+
+/// [`same_phone`] for numbers of any length.
+fn same_phone_any(a: &str, b: &str) -> bool {
     fn significant(s: &str) -> usize {
         s.bytes()
             .filter(u8::is_ascii_digit)
@@ -626,24 +659,37 @@ fn is_plausible_email(s: &str) -> bool {
     }
 }
 
-/// The bytes an email address's local part may hold (ASCII): printable, not a space, a
-/// bracket, a quote or a separator of addresses.
-const LOCAL_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// Classes of ASCII bytes in an email address, for [`is_plausible_ascii_email`]: what a
+/// local part may hold (printable, not a space, a bracket, a quote or a separator of
+/// addresses), a letter or digit, a digit, a dot, a hyphen.
+const IN_LOCAL: u8 = 1;
+const ALNUM: u8 = 2;
+const DIGIT: u8 = 4;
+const DOT: u8 = 8;
+const HYPHEN: u8 = 16;
+const EMAIL_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        table[b] = c.is_ascii_graphic()
+        let local = c.is_ascii_graphic()
             && !matches!(
                 c,
                 b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
             );
+        table[b] = if local { IN_LOCAL } else { 0 }
+            | if c.is_ascii_alphanumeric() { ALNUM } else { 0 }
+            | if c.is_ascii_digit() { DIGIT } else { 0 }
+            | if c == b'.' { DOT } else { 0 }
+            | if c == b'-' { HYPHEN } else { 0 };
         b += 1;
     }
     table
 };
 
-/// [`is_plausible_email`] for ASCII text, in one pass.
+/// [`is_plausible_email`] for ASCII text: one pass over each part, a table lookup a byte and
+/// no branch on what the byte is (dots and hyphens fall where they will, so a branch on
+/// them would be mispredicted on every address).
 fn is_plausible_ascii_email(s: &[u8]) -> bool {
     let Some(at) = s.iter().position(|&b| b == b'@') else {
         return false;
@@ -652,37 +698,37 @@ fn is_plausible_ascii_email(s: &[u8]) -> bool {
     if local.is_empty() || local.len() > 64 || domain.is_empty() || domain.len() > 253 {
         return false;
     }
-    let mut previous = b'.'; // a leading dot counts as doubled
+    // Every byte one a local part may hold, no dot after a dot (a leading dot counts as
+    // one), no dot at the end.
+    let (mut bad, mut after_dot) = (0u8, 1u8);
     for &b in local {
-        if !LOCAL_BYTES[usize::from(b)] || (b == b'.' && previous == b'.') {
-            return false;
-        }
-        previous = b;
+        let class = EMAIL_BYTES[usize::from(b)];
+        let dot = (class & DOT) >> 3;
+        bad |= (!class & IN_LOCAL) | (dot & after_dot);
+        after_dot = dot;
     }
-    if previous == b'.' {
+    if bad | after_dot != 0 {
         return false;
     }
-    let (mut dots, mut length, mut digits_only) = (0, 0, true);
-    previous = b'.';
+    // Labels of letters, digits and inner hyphens between dots, none empty or over 63
+    // bytes, the last one not all digits.
+    let (mut length, mut dots, mut too_long) = (0u32, 0u32, false);
+    let (mut after_hyphen, mut digits_only) = (0u8, 1u8);
     for &b in domain {
-        if b == b'.' {
-            if length == 0 || previous == b'-' {
-                return false;
-            }
-            dots += 1;
-            (length, digits_only) = (0, true);
-        } else if b.is_ascii_alphanumeric() || (b == b'-' && length > 0) {
-            length += 1;
-            digits_only &= b.is_ascii_digit();
-            if length > 63 {
-                return false;
-            }
-        } else {
-            return false;
-        }
-        previous = b;
+        let class = EMAIL_BYTES[usize::from(b)];
+        let dot = (class & DOT) >> 3;
+        let hyphen = (class & HYPHEN) >> 4;
+        let in_label = (class & ALNUM) >> 1 | (hyphen & u8::from(length > 0));
+        // A dot ends a label, which is not empty and does not end with a hyphen.
+        bad |= dot & (u8::from(length == 0) | after_hyphen);
+        bad |= (dot | in_label) ^ 1;
+        dots += u32::from(dot);
+        length = (length + 1) & u32::from(dot ^ 1).wrapping_neg();
+        too_long |= length > 63;
+        digits_only = dot | (digits_only & ((class & DIGIT) >> 2));
+        after_hyphen = hyphen;
     }
-    dots > 0 && length > 0 && previous != b'-' && !digits_only
+    bad == 0 && !too_long && dots > 0 && length > 0 && after_hyphen == 0 && digits_only == 0
 }
 
 /// [`is_plausible_email`] for any text.
@@ -806,18 +852,21 @@ fn is_http_url(s: &str) -> bool {
     let Some(rest) = strip(s, "https://").or_else(|| strip(s, "http://")) else {
         return false;
     };
-    // The usual URL, a host name alone, in one pass; anything else takes the full check.
-    let mut previous = b'.'; // a leading dot counts as doubled
+    // The usual URL, a host name alone, in one pass with no branch on the bytes but at its
+    // end; anything else (another byte, a dot after a dot or at either end, no host)
+    // takes the full check.
+    let (mut other, mut doubled, mut after_dot) = (false, false, true);
     for &b in rest.as_bytes() {
-        match HOST_BYTES[usize::from(b)] {
-            HOST_NAME => {}
-            HOST_DOT if previous != b'.' => {}
-            HOST_END => break,
-            _ => return is_http_authority(rest),
+        let class = HOST_BYTES[usize::from(b)];
+        if class == HOST_END {
+            break;
         }
-        previous = b;
+        let dot = class == HOST_DOT;
+        other |= class == HOST_OTHER;
+        doubled |= dot & after_dot;
+        after_dot = dot;
     }
-    previous != b'.' || is_http_authority(rest)
+    !(other | doubled | after_dot) || is_http_authority(rest)
 }
 
 /// [`is_http_url`] for what follows the scheme, whatever its authority.
@@ -887,7 +936,7 @@ fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
         _ => text.trim(),
     };
-    let Ok(ip) = trimmed.parse::<IpAddr>() else {
+    let Some(ip) = parse_ip(trimmed) else {
         return;
     };
     if let Some(kind) = non_public(ip) {
@@ -900,6 +949,38 @@ fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// The address `text` is, as `IpAddr`'s parser reads it: the usual dotted quad at once,
+/// anything else by that parser.
+fn parse_ip(text: &str) -> Option<IpAddr> {
+    parse_dotted_quad(text.as_bytes()).or_else(|| text.parse().ok())
+}
+
+/// Four decimal octets of 1 to 3 digits (no leading zero but in `0`, none over 255) between
+/// dots: what the standard parser accepts of an IPv4 address; `None` for anything else,
+/// which is left to it.
+fn parse_dotted_quad(text: &[u8]) -> Option<IpAddr> {
+    let mut octets = [0u8; 4];
+    let mut parts = text.split(|&b| b == b'.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
+            return None;
+        }
+        let mut value = 0u16;
+        for &b in part {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u16::from(b - b'0');
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(IpAddr::V4(Ipv4Addr::from(octets)))
 }
 
 /// What kind of address `ip` is when no visitor on the internet can have it. Documentation
@@ -1317,6 +1398,30 @@ mod tests {
     }
 
     #[test]
+    fn phone_digits_compare_alike_at_any_length() {
+        let long = format!("+1 {}", "0".repeat(70));
+        let cases = [
+            ("+17044695324", "(704) 469-5324"),
+            ("704-469-5324", "7044695324"),
+            ("+44 20 7946 0018", "020 7946 0018"),
+            ("0", "00"),
+            ("", ""),
+            ("123456", "0123456"),
+            ("1234567", "991234567"),
+            ("1234567", "99991234567"),
+            ("+1 704 469 5325", "704 469 5324"),
+            (long.as_str(), "+1"),
+            (long.as_str(), long.as_str()),
+        ];
+        for (a, b) in cases {
+            assert_eq!(same_phone(a, b), same_phone_any(a, b), "{a} {b}");
+            assert_eq!(same_phone(b, a), same_phone_any(b, a), "{b} {a}");
+        }
+        assert!(same_phone("+17044695324", "(704) 469-5324"));
+        assert!(!same_phone("+1 704 469 5325", "704 469 5324"));
+    }
+
+    #[test]
     fn spam_with_value() {
         let r = Rule::SpamWithValue;
         none(
@@ -1515,6 +1620,33 @@ mod tests {
                 "{case}"
             );
         }
+        let long = |n: usize| format!("a@{}.co", "b".repeat(n));
+        for case in [long(63), long(64), format!("a@b.{}", "c".repeat(64))] {
+            assert_eq!(
+                is_plausible_ascii_email(case.as_bytes()),
+                is_plausible_any_email(&case),
+                "{case}"
+            );
+        }
+        // And on every string of up to 7 bytes from the ones that matter.
+        let alphabet = [b'a', b'1', b'.', b'-', b'@', b' ', b'_'];
+        let mut frontier = vec![Vec::new()];
+        for _ in 0..7 {
+            frontier = frontier
+                .iter()
+                .flat_map(|s: &Vec<u8>| {
+                    alphabet.iter().map(move |&b| [s.as_slice(), &[b]].concat())
+                })
+                .collect();
+            for case in &frontier {
+                let text = std::str::from_utf8(case).unwrap();
+                assert_eq!(
+                    is_plausible_ascii_email(case),
+                    is_plausible_any_email(text),
+                    "{text}"
+                );
+            }
+        }
         assert!(is_plausible_email("a@b.co") && !is_plausible_email("a@b..co"));
         assert!(is_ascii_host(b"a-b.c_d") && !is_ascii_host(b"") && !is_ascii_host(b".a"));
         assert!(!is_ascii_host(b"a..b") && !is_ascii_host(b"a b") && is_ascii_host(b"a."));
@@ -1647,6 +1779,53 @@ mod tests {
                     "/ip_address: \"{ip}\" is a {kind} address, not a visitor's public address"
                 )]
             );
+        }
+    }
+
+    #[test]
+    fn dotted_quads_parse_as_the_standard_parser_reads_them() {
+        let mut texts: Vec<String> = [
+            "192.36.253.173",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.02.3.4",
+            "1.2.3.04",
+            "0.0.0.00",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "",
+            "1.2.3.4 ",
+            " 1.2.3.4",
+            "1.2.3.+4",
+            "1.2.3.-4",
+            "1.2.3.4a",
+            "1.2.3.1000",
+            "999.1.1.1",
+            "::1",
+            "::ffff:10.0.0.1",
+            "fe80::1",
+            "1.2.3.٤",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        // Every string of up to 7 characters from the ones that matter.
+        let alphabet = ['0', '1', '2', '5', '9', '.', 'x'];
+        let mut frontier = vec![String::new()];
+        for _ in 0..7 {
+            frontier = frontier
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            texts.extend(frontier.iter().cloned());
+        }
+        for text in &texts {
+            assert_eq!(parse_ip(text), text.parse::<IpAddr>().ok(), "{text:?}");
         }
     }
 
