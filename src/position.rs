@@ -109,6 +109,54 @@ pub fn line_cols_of<const N: usize>(
     out
 }
 
+/// [`line_cols_of`] for offsets into a line of text (a record of NDJSON): characters and
+/// line breaks counted in one pass, so that the usual text, with no line break before the
+/// offsets, is read once; the general pass when it has one.
+pub fn line_cols_in_line<const N: usize>(
+    text: &[u8],
+    start: LineCol,
+    offsets: [usize; N],
+) -> [LineCol; N] {
+    let mut order: [usize; N] = std::array::from_fn(|i| i);
+    order.sort_unstable_by_key(|&i| offsets[i]);
+    let mut out = [start; N];
+    let (mut column, mut done) = (start.column, 0usize);
+    for &i in &order {
+        let offset = offsets[i].min(text.len());
+        if offset > done {
+            let (chars, breaks) = count_chars_and_breaks(&text[done..offset]);
+            if breaks > 0 {
+                return line_cols_of(text, start, offsets);
+            }
+            column += chars;
+            done = offset;
+        }
+        out[i] = LineCol {
+            line: start.line,
+            column,
+        };
+    }
+    out
+}
+
+/// [`count_chars`], and the line breaks, in the same blocks.
+fn count_chars_and_breaks(bytes: &[u8]) -> (u64, u64) {
+    let count = |block: &[u8]| -> (u8, u8) {
+        let starts = block.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum();
+        let breaks = block.iter().map(|&b| u8::from(b == b'\n')).sum();
+        (starts, breaks)
+    };
+    let mut blocks = bytes.chunks_exact(64);
+    let (mut chars, mut breaks) = (0u64, 0u64);
+    for block in blocks.by_ref() {
+        let (c, b) = count(block);
+        chars += u64::from(c);
+        breaks += u64::from(b);
+    }
+    let (c, b) = count(blocks.remainder());
+    (chars + u64::from(c), breaks + u64::from(b))
+}
+
 /// [`line_cols`] into `out`, `order` holding `0..offsets.len()`.
 fn line_cols_into(
     text: &[u8],
@@ -614,6 +662,29 @@ mod tests {
         let want = [(6, 1), (4, 2), (5, 1), (6, 2)];
         let got: Vec<(u64, u64)> = got.iter().map(|p| (p.line, p.column)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn line_cols_in_a_line_are_the_general_ones() {
+        let long = format!("{{\"a\": \"{}\", \"b\": 1}}", "é".repeat(100));
+        for text in [
+            "ab\ncé\nx",
+            "{\"x\": \"\u{e9}t\u{e9}\", \"y\": 2}",
+            long.as_str(),
+            "",
+        ] {
+            let bytes = text.as_bytes();
+            let n = bytes.len();
+            for offsets in [[0, n / 2, n], [n, 0, n / 3], [7, 3, 100], [n / 4, n / 4, 1]] {
+                for start in [LineCol::START, LineCol { line: 4, column: 9 }] {
+                    assert_eq!(
+                        line_cols_in_line(bytes, start, offsets),
+                        line_cols_of(bytes, start, offsets),
+                        "{text:?} {offsets:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
