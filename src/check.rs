@@ -760,6 +760,8 @@ fn explain(
             .filter(|v| v.rule.is_some())
             .map(|v| v.level),
     );
+    // The verdict is on all of them, also those `max_violations` leaves out.
+    let invalid = violations.iter().any(|v| v.level == lint::Level::Error);
     let mut omitted = 0;
     if let Some(max) = options.max_violations
         && violations.len() > max
@@ -767,7 +769,7 @@ fn explain(
         omitted = violations.len() - max;
         violations.truncate(max);
     }
-    if !violations.iter().any(|v| v.level == lint::Level::Error) {
+    if !invalid {
         // Lint findings below `error` only (warnings, notes).
         let findings = violations;
         return (Verdict::Valid { findings }, counts);

@@ -111,6 +111,9 @@ fn findings_count_when_quiet_or_cut() {
         };
         let warn = "fixtures/warn.json";
         assert_eq!(code(&[warn]), 0, "{setting:?}");
+        // Also when the error is not among the first findings (--max-errors 1 shows a note
+        // placed before it).
+        assert_eq!(code(&["fixtures/error.json"]), 1, "{setting:?}");
         assert_eq!(code(&["--fail-on", "warn", warn]), 1, "{setting:?}");
         assert_eq!(code(&["--max-warnings", "0", warn]), 1, "{setting:?}");
         assert_eq!(code(&["--max-warnings", "1", warn]), 0, "{setting:?}");
