@@ -80,6 +80,27 @@ impl Lint {
         self.leveled(findings, input)
     }
 
+    /// How many findings at each level `counts` (of the record rules) make, when no
+    /// exception by location applies ([`Lint::has_exceptions`]).
+    fn counted(&self, counts: lint::RuleCounts) -> LintCounts {
+        let mut out = LintCounts::default();
+        for (rule, n) in counts.iter() {
+            match self.levels.get(rule).0 {
+                lint::Level::Error => out.errors += u64::from(n),
+                lint::Level::Warn => out.warnings += u64::from(n),
+                lint::Level::Info => out.infos += u64::from(n),
+                lint::Level::Off => {}
+            }
+        }
+        out
+    }
+
+    /// Whether findings need their pointers to be counted: when `[lint.except]` names any
+    /// location.
+    fn has_exceptions(&self) -> bool {
+        self.config.as_ref().is_some_and(|c| !c.except.is_empty())
+    }
+
     /// Findings (of the record rules or of a [`lint::Tracker`]) with their levels, those at
     /// `off` and those exempted for `input` left out.
     pub fn leveled(
@@ -348,8 +369,9 @@ pub fn check_item(
 
 /// The fast path of [`check_item`] for a record that is a whole line of JSON text, at
 /// `origin`: the text is read onto a [`Tape`] (no `Value` of the whole record is built),
-/// validated there, the lint rules run there too ([`lint::Node`]), and
-/// the violations are explained from the tape's errors and the text. With the verdict
+/// validated there, the lint rules run there too ([`lint::Node`]; only counted when only the
+/// verdict is asked for and no exception by location applies), and the violations are
+/// explained from the tape's errors and the text. With the verdict
 /// comes, when the rules about a lead's records are on, what they read of the record.
 ///
 /// `None` for what the tape leaves to serde_json (text it rejects, which the caller
@@ -385,19 +407,41 @@ pub fn check_line(
         };
         let validator = schema.tape_validator().ok()?;
         let valid = validator.is_valid(root);
+        let checked = |verdict, lint| Checked {
+            origin: origin.clone(),
+            lead_id: root.field("lead_id").map(|id| id.value()),
+            verdict,
+            lint,
+        };
+        let place = |delivery: lint::Delivery| Delivered {
+            place: Place::At(line_places(
+                text,
+                origin.start,
+                root.offset(),
+                delivery.offsets(),
+            )),
+            delivery,
+        };
         let (delivered, lint) = match &options.lint {
+            Some(lint) if options.detail == Detail::Verdict && !lint.has_exceptions() => {
+                // Only the verdict and the counts: no finding is written.
+                let (counts, delivery) = lint::count_record(root, &lint.context);
+                let counts = lint.counted(counts);
+                let verdict = if valid && counts.errors == 0 {
+                    Verdict::Valid {
+                        findings: Vec::new(),
+                    }
+                } else {
+                    Verdict::Invalid {
+                        violations: Vec::new(),
+                        omitted: 0,
+                    }
+                };
+                return Some((checked(verdict, counts), delivery.map(place)));
+            }
             Some(lint) => {
                 let (findings, delivery) = lint::check_record(root, &lint.context);
-                let delivered = delivery.map(|delivery| Delivered {
-                    place: Place::At(line_places(
-                        text,
-                        origin.start,
-                        root.offset(),
-                        delivery.offsets(),
-                    )),
-                    delivery,
-                });
-                (delivered, lint.leveled(findings, &origin.input))
+                (delivery.map(place), lint.leveled(findings, &origin.input))
             }
             None => (None, Vec::new()),
         };
@@ -416,13 +460,7 @@ pub fn check_line(
                 validator.iter_errors(root).map(Found::schema).collect()
             })
         };
-        let checked = Checked {
-            origin: origin.clone(),
-            lead_id: root.field("lead_id").map(|id| id.value()),
-            verdict,
-            lint,
-        };
-        Some((checked, delivered))
+        Some((checked(verdict, lint), delivered))
     })
 }
 

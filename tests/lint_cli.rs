@@ -218,8 +218,18 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
     );
     assert!(!stdout.contains("info["), "{stdout}");
     // The exception by location: user-id-profile is not reported for that file.
-    let (_, stdout, _) = lint(&dir, &["--type", "chat", "fixtures/error.json"]);
+    let (code, stdout, _) = lint(&dir, &["--type", "chat", "fixtures/error.json"]);
     assert!(!stdout.contains("user-id-profile"), "{stdout}");
+    assert_eq!(code, 0, "{stdout}");
+    // Also when only the verdict is asked for, on each path a record is read by.
+    for quiet in [&["-q"][..], &["-q", "-j1"]] {
+        let args: Vec<&str> = quiet
+            .iter()
+            .copied()
+            .chain(["--type", "chat", "fixtures/error.json"])
+            .collect();
+        assert_eq!(lint(&dir, &args).0, 0, "{args:?}");
+    }
     // --list says where each level comes from.
     let (code, stdout, _) = lint(&dir, &["--list"]);
     assert_eq!(code, 0);

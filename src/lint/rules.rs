@@ -203,10 +203,80 @@ pub fn check<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
 /// `ctx.rules`, what they read of the record ([`Delivery::of`]): one pass over its members
 /// for both.
 pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>, Option<Delivery>) {
-    let Some(rec) = Record::new(record) else {
-        return (Vec::new(), None);
-    };
-    let empty = || {
+    let mut findings = Vec::new();
+    let delivery = run(record, ctx, &mut findings);
+    (findings, delivery)
+}
+
+/// [`check_record`] when only how many findings each rule has is wanted: the same rules,
+/// no finding written (no pointer or message is made).
+pub fn count_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (RuleCounts, Option<Delivery>) {
+    let mut counts = RuleCounts::default();
+    let delivery = run(record, ctx, &mut counts);
+    (counts, delivery)
+}
+
+/// How many findings each rule has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleCounts([u32; Rule::ALL.len()]);
+
+impl RuleCounts {
+    /// Each rule with findings, and how many.
+    pub fn iter(&self) -> impl Iterator<Item = (Rule, u32)> + '_ {
+        Rule::ALL.into_iter().zip(self.0).filter(|&(_, n)| n > 0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&n| n == 0)
+    }
+}
+
+/// Where the rules put what they find: the findings, or only how many each rule found.
+trait Out {
+    /// A finding of `rule` at `pointer` saying `message`, both made only when it is kept.
+    fn push(
+        &mut self,
+        rule: Rule,
+        pointer: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+    );
+}
+
+impl Out for Vec<Finding> {
+    fn push(
+        &mut self,
+        rule: Rule,
+        pointer: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+    ) {
+        Vec::push(self, Finding::new(rule, pointer(), message()));
+    }
+}
+
+impl Out for RuleCounts {
+    #[inline]
+    fn push(&mut self, rule: Rule, _: impl FnOnce() -> String, _: impl FnOnce() -> String) {
+        self.0[rule as usize] += 1;
+    }
+}
+
+/// [`Delivery::of`]: the record's fields found as the rules find them.
+pub(super) fn delivery<'a, N: Node<'a>>(record: N) -> Option<Delivery> {
+    Record::new(record)?.delivery()
+}
+
+/// The rules of `ctx.rules` on a record, into `out`; what the rules about a lead's records
+/// read of it when they are among them.
+fn run<'a, N: Node<'a>>(record: N, ctx: &Context, out: &mut impl Out) -> Option<Delivery> {
+    let rec = Record::new(record)?;
+    let mut per_field = ctx.rules;
+    per_field.remove(Rule::EmptyString);
+    per_field.remove(Rule::StateRegression);
+    per_field.remove(Rule::DuplicateDelivery);
+    if !per_field.is_empty() {
+        fields_rules(&rec, ctx, out);
+    }
+    if ctx.rules.contains(Rule::EmptyString) {
         let mut keys: Vec<&str> = record
             .members()
             .into_iter()
@@ -216,43 +286,14 @@ pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>,
             .collect();
         // In the order of a `Value`'s keys.
         keys.sort_unstable();
-        keys
-    };
-    let findings = run(&rec, empty, ctx);
-    let delivery = (ctx.rules.contains(Rule::StateRegression)
-        || ctx.rules.contains(Rule::DuplicateDelivery))
-    .then(|| rec.delivery())
-    .flatten();
-    (findings, delivery)
-}
-
-/// [`Delivery::of`]: the record's fields found as the rules find them.
-pub(super) fn delivery<'a, N: Node<'a>>(record: N) -> Option<Delivery> {
-    Record::new(record)?.delivery()
-}
-
-/// The rules on a record's fields; `empty` lists its keys whose value is `""`, asked for
-/// only when empty-string is on.
-fn run<'a, 'k, N: Node<'a>>(
-    rec: &Record<N>,
-    empty: impl FnOnce() -> Vec<&'k str>,
-    ctx: &Context,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut per_field = ctx.rules;
-    per_field.remove(Rule::EmptyString);
-    per_field.remove(Rule::StateRegression);
-    per_field.remove(Rule::DuplicateDelivery);
-    if !per_field.is_empty() {
-        fields_rules(rec, ctx, &mut out);
+        empty_string(&keys, out);
     }
-    if ctx.rules.contains(Rule::EmptyString) {
-        empty_string(&empty(), &mut out);
-    }
-    out
+    (ctx.rules.contains(Rule::StateRegression) || ctx.rules.contains(Rule::DuplicateDelivery))
+        .then(|| rec.delivery())
+        .flatten()
 }
 
-fn fields_rules<'a, N: Node<'a>>(rec: &Record<N>, ctx: &Context, out: &mut Vec<Finding>) {
+fn fields_rules<'a, N: Node<'a>>(rec: &Record<N>, ctx: &Context, out: &mut impl Out) {
     let on = |rule| ctx.rules.contains(rule);
     if on(Rule::UserIdProfile) {
         user_id_profile(rec, out);
@@ -324,7 +365,7 @@ fn has_double_dot(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // consistency
 
-fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     let (Some(user_id), Some(profile_id)) = (
         rec.text(F::UserId),
         rec.get(F::ProfileId).and_then(N::as_u64),
@@ -336,15 +377,17 @@ fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         && (prefix == "0" || !prefix.starts_with('0'))
         && prefix.parse::<u64>() == Ok(profile_id);
     if !same {
-        out.push(Finding::new(
+        out.push(
             Rule::UserIdProfile,
-            F::UserId.pointer(),
-            format!(
-                "{} starts with {}, expected profile_id {profile_id}",
-                quote(user_id),
-                quote(prefix)
-            ),
-        ));
+            || F::UserId.pointer(),
+            || {
+                format!(
+                    "{} starts with {}, expected profile_id {profile_id}",
+                    quote(user_id),
+                    quote(prefix)
+                )
+            },
+        );
     }
 }
 
@@ -366,7 +409,7 @@ fn mapped_contact(label: &str) -> Option<(F, Compare)> {
     })
 }
 
-fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     for map_field in [F::FieldMappings, F::MappedFields] {
         // `[]` (an empty PHP array) and other non-objects have nothing to compare.
         let Some(map) = rec.get(map_field).and_then(N::members) else {
@@ -393,16 +436,18 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
                     Compare::Phone => " (digits compared)",
                     _ => "",
                 };
-                out.push(Finding::new(
+                out.push(
                     Rule::MappingMismatch,
-                    format!("/{}/{}", map_field.name(), escape_token(label)),
-                    format!(
-                        "{} disagrees with {} {}{how}",
-                        quote(mapped),
-                        contact_field.name(),
-                        quote(contact)
-                    ),
-                ));
+                    || format!("/{}/{}", map_field.name(), escape_token(label)),
+                    || {
+                        format!(
+                            "{} disagrees with {} {}{how}",
+                            quote(mapped),
+                            contact_field.name(),
+                            quote(contact)
+                        )
+                    },
+                );
             }
         }
     }
@@ -477,7 +522,7 @@ fn same_name(a: &str, b: &str) -> bool {
     a == b || normal(a).eq(normal(b))
 }
 
-fn spam_with_value<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn spam_with_value<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     let flag = |field| rec.get(field).is_some_and(N::is_true);
     let marked = match (flag(F::Spam), flag(F::Duplicate)) {
         (false, false) => return,
@@ -490,16 +535,16 @@ fn spam_with_value<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
             continue;
         };
         if n.as_f64().is_some_and(|v| v > 0.0) {
-            out.push(Finding::new(
+            out.push(
                 Rule::SpamWithValue,
-                field.pointer(),
-                format!("{n} on a lead marked {marked}; expected null or 0"),
-            ));
+                || field.pointer(),
+                || format!("{n} on a lead marked {marked}; expected null or 0"),
+            );
         }
     }
 }
 
-fn call_duration_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn call_duration_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     let (Some(text), Some(seconds)) = (
         rec.text(F::CallDuration),
         rec.get(F::CallDurationSeconds).and_then(N::as_u64),
@@ -511,14 +556,16 @@ fn call_duration_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Findin
         return;
     };
     if parsed != seconds {
-        out.push(Finding::new(
+        out.push(
             Rule::CallDurationMismatch,
-            F::CallDuration.pointer(),
-            format!(
-                "{} is {parsed} seconds, but call_duration_seconds is {seconds}",
-                quote(text)
-            ),
-        ));
+            || F::CallDuration.pointer(),
+            || {
+                format!(
+                    "{} is {parsed} seconds, but call_duration_seconds is {seconds}",
+                    quote(text)
+                )
+            },
+        );
     }
 }
 
@@ -604,7 +651,7 @@ const PHONES: [F; 5] = [
     F::DestinationNumber,
 ];
 
-fn phone_e164<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn phone_e164<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     for field in PHONES {
         let Some(phone) = rec.str(field) else {
             continue;
@@ -612,14 +659,16 @@ fn phone_e164<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         if phone.is_empty() || is_e164(phone) {
             continue;
         }
-        out.push(Finding::new(
+        out.push(
             Rule::PhoneE164,
-            field.pointer(),
-            format!(
-                "{} is not an E.164 phone number (+ and 8 to 15 digits)",
-                quote(phone)
-            ),
-        ));
+            || field.pointer(),
+            || {
+                format!(
+                    "{} is not an E.164 phone number (+ and 8 to 15 digits)",
+                    quote(phone)
+                )
+            },
+        );
     }
 }
 
@@ -628,7 +677,7 @@ fn is_e164(s: &str) -> bool {
         .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     for field in [F::EmailAddress, F::ContactEmailAddress] {
         let Some(email) = rec.str(field) else {
             continue;
@@ -636,15 +685,17 @@ fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         if email.is_empty() || is_plausible_email(email) {
             continue;
         }
-        out.push(Finding::new(
+        out.push(
             Rule::EmailSyntax,
-            field.pointer(),
-            format!(
-                "{} is not a plausible email address (name@example.com: no display name or \
+            || field.pointer(),
+            || {
+                format!(
+                    "{} is not a plausible email address (name@example.com: no display name or \
                  spaces, a dot in the domain)",
-                quote(email)
-            ),
-        ));
+                    quote(email)
+                )
+            },
+        );
     }
 }
 
@@ -793,7 +844,7 @@ const URLS: [F; 6] = [
     F::PlayVoicemail,
 ];
 
-fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     for field in URLS {
         let Some(url) = rec.str(field) else {
             continue;
@@ -801,14 +852,16 @@ fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         if url.is_empty() || is_http_url(url) {
             continue;
         }
-        out.push(Finding::new(
+        out.push(
             Rule::UrlSyntax,
-            field.pointer(),
-            format!(
-                "{} is not an http(s) URL with a host (https://example.com/…)",
-                quote(url)
-            ),
-        ));
+            || field.pointer(),
+            || {
+                format!(
+                    "{} is not an http(s) URL with a host (https://example.com/…)",
+                    quote(url)
+                )
+            },
+        );
     }
 }
 
@@ -927,7 +980,7 @@ fn is_ascii_host(host: &[u8]) -> bool {
     !host.is_empty()
 }
 
-fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     let Some(text) = rec.str(F::IpAddress) else {
         return;
     };
@@ -940,14 +993,16 @@ fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
         return;
     };
     if let Some(kind) = non_public(ip) {
-        out.push(Finding::new(
+        out.push(
             Rule::PrivateIp,
-            F::IpAddress.pointer(),
-            format!(
-                "{} is a {kind} address, not a visitor's public address",
-                quote(text)
-            ),
-        ));
+            || F::IpAddress.pointer(),
+            || {
+                format!(
+                    "{} is a {kind} address, not a visitor's public address",
+                    quote(text)
+                )
+            },
+        );
     }
 }
 
@@ -1100,7 +1155,7 @@ fn parse_time(text: &str) -> Option<Timestamp> {
     text.parse().ok()
 }
 
-fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut Vec<Finding>) {
+fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Out) {
     for (field, stamp) in stamps {
         let Some(Stamp { text, canonical }) = stamp else {
             continue;
@@ -1115,14 +1170,10 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut Vec<Fin
         let now = ctx.now();
         if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY) {
             let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
-            out.push(Finding::new(
-                Rule::FutureDate,
-                field.pointer(),
-                format!(
+            out.push(Rule::FutureDate, || field.pointer(), || format!(
                     "{} is later than the time of checking ({now}); expected a time in the past",
                     quote(text)
-                ),
-            ));
+                ));
         }
     }
 }
@@ -1130,7 +1181,7 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut Vec<Fin
 // ---------------------------------------------------------------------------------------
 // quirk
 
-fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut Vec<Finding>) {
+fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut impl Out) {
     let (Some(created), Some(updated)) = (created, updated) else {
         return;
     };
@@ -1144,27 +1195,31 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut Ve
         return;
     };
     if updated < created {
-        out.push(Finding::new(
+        out.push(
             Rule::TimestampsOrder,
-            F::LastUpdated.pointer(),
-            format!(
-                "{} is earlier than date_created {}, as in every official WhatConverts example",
-                quote(updated_text),
-                quote(created_text)
-            ),
-        ));
+            || F::LastUpdated.pointer(),
+            || {
+                format!(
+                    "{} is earlier than date_created {}, as in every official WhatConverts example",
+                    quote(updated_text),
+                    quote(created_text)
+                )
+            },
+        );
     }
 }
 
-fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>) {
+fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     for field in [F::LeadState, F::CallStatus] {
         if rec.str(field) == Some("In Progess") {
-            out.push(Finding::new(
+            out.push(
                 Rule::LeadStateSpelling,
-                field.pointer(),
-                r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
-                    .to_string(),
-            ));
+                || field.pointer(),
+                || {
+                    r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
+                        .to_string()
+                },
+            );
         }
     }
 }
@@ -1172,13 +1227,13 @@ fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut Vec<Finding>)
 // ---------------------------------------------------------------------------------------
 // pedantic
 
-fn empty_string(keys: &[&str], out: &mut Vec<Finding>) {
+fn empty_string(keys: &[&str], out: &mut impl Out) {
     for key in keys {
-        out.push(Finding::new(
+        out.push(
             Rule::EmptyString,
-            format!("/{}", escape_token(key)),
-            r#""" where the key could be left out; expected a value or no key"#.to_string(),
-        ));
+            || format!("/{}", escape_token(key)),
+            || r#""" where the key could be left out; expected a value or no key"#.to_string(),
+        );
     }
 }
 
@@ -1198,6 +1253,13 @@ mod tests {
         let mut tape = Tape::new();
         let doc = tape.parse(text.as_bytes()).expect("the tape reads it");
         assert_eq!(check(doc.root(), ctx), found, "{text}");
+        // Counting alone counts the same findings, on either.
+        let mut counts = RuleCounts::default();
+        for finding in &found {
+            counts.0[Rule::from_name(finding.rule).unwrap() as usize] += 1;
+        }
+        assert_eq!(count_record(value, ctx).0, counts, "{text}");
+        assert_eq!(count_record(doc.root(), ctx).0, counts, "{text}");
         found
     }
 
