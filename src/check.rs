@@ -6,6 +6,7 @@
 //! pass over its text for the positions of all of them ([`Record::positions`]), and one
 //! message each; with [`Detail::Verdict`] (`-q`), only the `is_valid` pass.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -141,7 +142,7 @@ pub struct Violation {
     pub at: LineCol,
     /// The schema keyword that failed (`type`, `enum`, `required`, ...), or `unknown-field`
     /// for `--strict`.
-    pub keyword: String,
+    pub keyword: Cow<'static, str>,
     /// What was expected and what was found.
     pub message: String,
     /// Where the failing keyword is in the schema (a JSON Pointer through `$ref`s); empty
@@ -267,7 +268,7 @@ impl Checked {
             Detail::Full => findings
                 .into_iter()
                 .map(|(f, level)| Violation {
-                    keyword: f.rule.to_string(),
+                    keyword: Cow::Borrowed(f.rule),
                     at: at(&f.pointer),
                     pointer: f.pointer,
                     message: f.message,
@@ -536,7 +537,7 @@ pub fn check(schema: &Schema, record: &Record, options: &Options) -> Checked {
 /// A violation before it is positioned and described.
 struct Found<'v> {
     pointer: String,
-    keyword: String,
+    keyword: Cow<'static, str>,
     what: What<'v>,
 }
 
@@ -544,7 +545,7 @@ impl<'v> Found<'v> {
     fn schema(error: ValidationError<'v>) -> Found<'v> {
         Found {
             pointer: error.instance_path().as_str().to_string(),
-            keyword: error.kind().keyword().to_string(),
+            keyword: Cow::Owned(error.kind().keyword().to_string()),
             what: What::Schema(error),
         }
     }
@@ -672,21 +673,21 @@ fn judge<'v>(
     for key in unknown {
         found.push(Found {
             pointer: format!("/{}", escape_token(key)),
-            keyword: "unknown-field".to_string(),
+            keyword: Cow::Borrowed("unknown-field"),
             what: What::Unknown(key),
         });
     }
     for lost in record.lost() {
         found.push(Found {
             pointer: lost.pointer.clone(),
-            keyword: "form".to_string(),
+            keyword: Cow::Borrowed("form"),
             what: What::Lost(lost),
         });
     }
-    for (finding, level) in lint {
+    for (mut finding, level) in lint {
         found.push(Found {
-            pointer: finding.pointer.clone(),
-            keyword: finding.rule.to_string(),
+            pointer: std::mem::take(&mut finding.pointer),
+            keyword: Cow::Borrowed(finding.rule),
             what: What::Lint(finding, level),
         });
     }
@@ -708,7 +709,7 @@ fn explain(
     // lead_type): its type is the problem.
     let narrower: HashSet<&str> = found
         .iter()
-        .filter(|f| matches!(f.keyword.as_str(), "const" | "type"))
+        .filter(|f| matches!(&*f.keyword, "const" | "type"))
         .map(|f| f.pointer.as_str())
         .collect();
     // A value the schema rejects is reported once, by the schema: a lint rule's finding

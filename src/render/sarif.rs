@@ -132,9 +132,9 @@ pub fn log(reports: &[InputReport]) -> Value {
                         if !v.schema_path.is_empty() {
                             extra.push(("schemaPath", Value::from(v.schema_path.as_str())));
                         }
-                        keywords.insert(v.keyword.clone());
+                        keywords.insert(v.keyword.to_string());
                         pending.push((
-                            v.keyword.clone(),
+                            v.keyword.to_string(),
                             json!({
                                 "level": sarif_level(v.level),
                                 "message": { "text": format!("{pointer}: {}", v.message) },
