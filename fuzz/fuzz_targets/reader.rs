@@ -37,6 +37,18 @@ fuzz_target!(|data: &[u8]| {
         on_value.sort_by_key(key);
         assert_eq!(on_tape, on_value);
         assert_eq!(tape_delivery, value_delivery);
+        // Counting alone counts what checking finds.
+        let (counted, counted_delivery) = lint::count_record(doc.root(), &ctx);
+        let counted: Vec<(&str, u32)> = counted.iter().map(|(r, n)| (r.name(), n)).collect();
+        let mut found: Vec<(&str, u32)> = Vec::new();
+        for rule in lint::Rule::ALL {
+            let n = on_tape.iter().filter(|f| f.rule == rule.name()).count() as u32;
+            if n > 0 {
+                found.push((rule.name(), n));
+            }
+        }
+        assert_eq!(counted, found);
+        assert_eq!(counted_delivery, tape_delivery);
     }
     let items = capture::read_bytes(bytes, format);
     assert!(!items.is_empty(), "every input is at least one item");
