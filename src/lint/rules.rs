@@ -225,10 +225,6 @@ impl RuleCounts {
     pub fn iter(&self) -> impl Iterator<Item = (Rule, u32)> + '_ {
         Rule::ALL.into_iter().zip(self.0).filter(|&(_, n)| n > 0)
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|&n| n == 0)
-    }
 }
 
 /// Where the rules put what they find: the findings, or only how many each rule found.
@@ -749,8 +745,8 @@ fn is_plausible_ascii_email(s: &[u8]) -> bool {
     if local.is_empty() || local.len() > 64 || domain.is_empty() || domain.len() > 253 {
         return false;
     }
-    // Every byte one a local part may hold, no dot after a dot (a leading dot counts as
-    // one), no dot at the end.
+    // Every byte one that a local part may hold, no dot after a dot (a leading dot counts
+    // as one), no dot at the end.
     let (mut bad, mut after_dot) = (0u8, 1u8);
     for &b in local {
         let class = EMAIL_BYTES[usize::from(b)];

@@ -1,11 +1,10 @@
 //! The rules about the records of a lead: `state-regression` and `duplicate-delivery`.
 //!
 //! Fed a capture's records in arrival order, the tracker remembers, per `lead_id`, the last
-//! `lead_state` it saw and a hash of each of the last four `last_updated` values: about 60
-//! bytes a lead with its key and index, never a payload, whatever the size of the records.
+//! `lead_state` it saw and a hash of each of the last four `last_updated` values: 48 bytes
+//! a lead with its key, never a payload, whatever the size of the records.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use serde_json::Value;
 
@@ -21,13 +20,7 @@ const REMEMBERED: usize = 4;
 #[derive(Debug, Default)]
 pub struct Tracker {
     rules: RuleSet,
-    /// Where each lead's memory is in `memories`: the table looked up for every record is
-    /// a third of the size it would be with the memories in it (16 bytes an entry, not 48), so that on a capture of
-    /// many distinct leads less of it falls out of the caches (and less of what the
-    /// threads checking records keep there is pushed out), and a new lead's memory is
-    /// written where the last one's was.
-    leads: HashMap<u64, usize, foldhash::fast::RandomState>,
-    memories: Vec<Memory>,
+    leads: HashMap<u64, Memory, foldhash::fast::RandomState>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +147,6 @@ impl Tracker {
         Tracker {
             rules,
             leads: HashMap::default(),
-            memories: Vec::new(),
         }
     }
 
@@ -177,7 +169,7 @@ impl Tracker {
             return out;
         }
         let lead_id = delivery.lead_id;
-        let memory = self.memory(lead_id);
+        let memory = self.leads.entry(lead_id).or_default();
 
         if regression {
             let state = delivery.lead_state.map(|(state, _)| state);
@@ -223,18 +215,6 @@ impl Tracker {
     /// How many leads the tracker remembers.
     pub fn leads(&self) -> usize {
         self.leads.len()
-    }
-
-    /// The memory of `lead_id`, a new one for a lead not seen before.
-    fn memory(&mut self, lead_id: u64) -> &mut Memory {
-        let index = match self.leads.entry(lead_id) {
-            Entry::Occupied(index) => *index.get(),
-            Entry::Vacant(vacant) => {
-                self.memories.push(Memory::default());
-                *vacant.insert(self.memories.len() - 1)
-            }
-        };
-        &mut self.memories[index]
     }
 }
 
