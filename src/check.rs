@@ -172,6 +172,22 @@ pub enum Verdict {
     Unreadable { at: LineCol, message: String },
 }
 
+impl Verdict {
+    /// The verdict alone, when only it is asked for ([`Detail::Verdict`]).
+    fn bare(valid: bool) -> Verdict {
+        if valid {
+            Verdict::Valid {
+                findings: Vec::new(),
+            }
+        } else {
+            Verdict::Invalid {
+                violations: Vec::new(),
+                omitted: 0,
+            }
+        }
+    }
+}
+
 /// The verdict's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -428,16 +444,7 @@ pub fn check_line(
                 // Only the verdict and the counts: no finding is written.
                 let (counts, delivery) = lint::count_record(root, &lint.context);
                 let counts = lint.counted(counts);
-                let verdict = if valid && counts.errors == 0 {
-                    Verdict::Valid {
-                        findings: Vec::new(),
-                    }
-                } else {
-                    Verdict::Invalid {
-                        violations: Vec::new(),
-                        omitted: 0,
-                    }
-                };
+                let verdict = Verdict::bare(valid && counts.errors == 0);
                 return Some((checked(verdict, counts), delivery.map(place)));
             }
             Some(lint) => {
@@ -656,18 +663,8 @@ fn judge<'v>(
     }
     if options.detail == Detail::Verdict {
         let counts = LintCounts::of(lint.iter().map(|(_, level)| *level));
-        let verdict =
-            if valid && unknown.is_empty() && record.lost().is_empty() && counts.errors == 0 {
-                Verdict::Valid {
-                    findings: Vec::new(),
-                }
-            } else {
-                Verdict::Invalid {
-                    violations: Vec::new(),
-                    omitted: 0,
-                }
-            };
-        return (verdict, counts);
+        let valid = valid && unknown.is_empty() && record.lost().is_empty() && counts.errors == 0;
+        return (Verdict::bare(valid), counts);
     }
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {
