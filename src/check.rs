@@ -526,7 +526,7 @@ fn line_places(
     offsets: [Option<usize>; 2],
 ) -> [LineCol; 3] {
     let targets = [root, offsets[0].unwrap_or(root), offsets[1].unwrap_or(root)];
-    crate::position::line_cols_in_line(text, start, targets)
+    crate::position::line_cols_of(text, start, targets)
 }
 
 /// Checks one record against a schema.

@@ -97,22 +97,10 @@ pub fn line_cols(text: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol>
     out
 }
 
-/// [`line_cols`] of a few offsets, with nothing allocated.
+/// [`line_cols`] of a few offsets, with nothing allocated. Characters and line breaks are
+/// counted in the same blocks, so that the usual record of NDJSON, with no line break before
+/// the offsets, is read once; text with one takes [`line_cols`]'s pass.
 pub fn line_cols_of<const N: usize>(
-    text: &[u8],
-    start: LineCol,
-    offsets: [usize; N],
-) -> [LineCol; N] {
-    let mut order: [usize; N] = std::array::from_fn(|i| i);
-    let mut out = [start; N];
-    line_cols_into(text, start, &offsets, &mut order, &mut out);
-    out
-}
-
-/// [`line_cols_of`] for offsets into a line of text (a record of NDJSON): characters and
-/// line breaks counted in one pass, so that the usual text, with no line break before the
-/// offsets, is read once; the general pass when it has one.
-pub fn line_cols_in_line<const N: usize>(
     text: &[u8],
     start: LineCol,
     offsets: [usize; N],
@@ -126,7 +114,8 @@ pub fn line_cols_in_line<const N: usize>(
         if offset > done {
             let (chars, breaks) = count_chars_and_breaks(&text[done..offset]);
             if breaks > 0 {
-                return line_cols_of(text, start, offsets);
+                line_cols_into(text, start, &offsets, &mut order, &mut out);
+                return out;
             }
             column += chars;
             done = offset;
@@ -665,7 +654,7 @@ mod tests {
     }
 
     #[test]
-    fn line_cols_in_a_line_are_the_general_ones() {
+    fn line_cols_of_a_few_are_the_general_ones() {
         let long = format!("{{\"a\": \"{}\", \"b\": 1}}", "é".repeat(100));
         for text in [
             "ab\ncé\nx",
@@ -678,8 +667,8 @@ mod tests {
             for offsets in [[0, n / 2, n], [n, 0, n / 3], [7, 3, 100], [n / 4, n / 4, 1]] {
                 for start in [LineCol::START, LineCol { line: 4, column: 9 }] {
                     assert_eq!(
-                        line_cols_in_line(bytes, start, offsets),
-                        line_cols_of(bytes, start, offsets),
+                        line_cols_of(bytes, start, offsets).to_vec(),
+                        line_cols(bytes, start, &offsets),
                         "{text:?} {offsets:?}"
                     );
                 }
