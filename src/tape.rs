@@ -614,6 +614,61 @@ pub struct NameSet {
     /// A byte of the hashes that differs between every two names (its shift), and the
     /// index + 1 of each name at that byte: one load a key, no probing and no branch.
     direct: Option<(u32, [u8; 256])>,
+    /// What tells each name (at its index + 1) from a key of the same hash.
+    heads: [Head; 32],
+}
+
+/// What tells a name from another key of the same [`hash_key`]: its length, its first
+/// bytes and, past sixteen bytes, the eight after them. Given the length and the first
+/// bytes, the hash is a bijection of the last ones, so keys alike there and of the same
+/// hash are the same key; a name longer than 24 bytes is compared whole.
+#[derive(Debug, Clone, Copy, Default)]
+struct Head {
+    len: usize,
+    first: u64,
+    middle: u64,
+}
+
+impl Head {
+    fn of(bytes: &[u8]) -> Head {
+        Head {
+            len: bytes.len(),
+            first: first_bytes(bytes),
+            middle: bytes.get(8..16).map_or(0, word_at_0),
+        }
+    }
+
+    /// Whether `key`, whose hash is the name's, is the name.
+    #[inline(always)]
+    fn is(&self, name: &str, key: &[u8]) -> bool {
+        if key.len() != self.len {
+            return false;
+        }
+        match key.len() {
+            0..=16 => first_bytes(key) == self.first,
+            17..=24 => first_bytes(key) == self.first && word_at_0(&key[8..]) == self.middle,
+            _ => name.as_bytes() == key,
+        }
+    }
+}
+
+/// The first bytes of a key as [`hash_key`] reads them: eight, four, or all of a shorter
+/// one.
+#[inline(always)]
+fn first_bytes(bytes: &[u8]) -> u64 {
+    match bytes.len() {
+        8.. => word_at_0(bytes),
+        4..=7 => u64::from(u32::from_le_bytes(
+            bytes[..4].try_into().unwrap_or_default(),
+        )),
+        _ => bytes.iter().fold(0, |h, &b| h << 8 | u64::from(b)),
+    }
+}
+
+/// The first eight bytes of `bytes` (at least eight), little-endian.
+#[inline(always)]
+fn word_at_0(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
 }
 
 impl NameSet {
@@ -642,12 +697,17 @@ impl NameSet {
         });
         let mut by_slot = [0u64; 32];
         by_slot[1..=hashes.len()].copy_from_slice(&hashes);
+        let mut heads = [Head::default(); 32];
+        for (head, name) in heads[1..].iter_mut().zip(names) {
+            *head = Head::of(name.as_bytes());
+        }
         NameSet {
             names: names.to_vec(),
             hashes,
             slots,
             by_slot,
             direct,
+            heads,
         }
     }
 
@@ -713,7 +773,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 
 impl<'t> TapeNode<'t> {
     /// Each member whose name is in `set`, with the name's index there (in no particular
-    /// order); `false` when the value is not an object. The root's keys are looked up by
+    /// order, and some possibly twice); `false` when the value is not an object. The root's keys are looked up by
     /// the hashes the parser gave them, other objects' keys are hashed here.
     pub fn pick(self, set: &NameSet, mut found: impl FnMut(usize, TapeNode<'t>)) -> bool {
         let doc = self.doc;
@@ -731,13 +791,16 @@ impl<'t> TapeNode<'t> {
             let mut at = [0u32; 32];
             let mut present = 0u32;
             for &(hash, k) in doc.root_keys {
-                // A slot of 1 to 31 (`& 31` only tells the compiler so).
+                // A slot of 1 to 31 (`& 31` only tells the compiler so), or 0 when the byte
+                // names no name: slot 0's hash may match a key's, and its mark is dropped
+                // below.
                 let candidate = usize::from(table[usize::from((hash >> shift) as u8)]) & 31;
-                let known = (set.by_slot[candidate] == hash) & (candidate != 0);
+                let known = set.by_slot[candidate] == hash;
                 at[candidate * usize::from(known)] = k;
                 present |= u32::from(known) << candidate;
             }
-            // Each name present, compared whole with its key.
+            present &= !1;
+            // Each name present, told from another key of its hash (see `Head`).
             let text = doc.text.as_bytes();
             let mut all_same = true;
             while present != 0 {
@@ -745,7 +808,7 @@ impl<'t> TapeNode<'t> {
                 present &= present - 1;
                 let k = at[slot];
                 let key = key_bytes(text, doc.decoded, doc.entries[k as usize]);
-                if !same_bytes(set.names[slot - 1].as_bytes(), key) {
+                if !set.heads[slot].is(set.names[slot - 1], key) {
                     all_same = false;
                     break;
                 }
@@ -1587,6 +1650,106 @@ mod tests {
             hash_key(b"contact_zzzzz_address")
         );
         assert_eq!(set.index("contact_zzzzz_address"), None);
+    }
+
+    /// A printable key of `name`'s length (sixteen bytes) and hash, with other first eight
+    /// bytes: the last eight solved for (the multiplier is odd, so it has an inverse).
+    fn collision_of(name: &str) -> String {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let inverse = (0..6).fold(K, |x, _| {
+            x.wrapping_mul(2u64.wrapping_sub(K.wrapping_mul(x)))
+        });
+        assert_eq!(K.wrapping_mul(inverse), 1);
+        let target = hash_key(name.as_bytes());
+        let n = name.len() as u64;
+        for seed in 0u64.. {
+            let head: Vec<u8> = (0..8)
+                .map(|i| b'a' + ((seed >> (3 * i)) & 15) as u8)
+                .collect();
+            let first = u64::from_le_bytes(head[..].try_into().unwrap());
+            let tail = (target ^ (first ^ n.rotate_left(56)).wrapping_mul(K).rotate_left(23))
+                .wrapping_mul(inverse);
+            let tail = tail.to_le_bytes();
+            if tail.iter().all(|b| b.is_ascii_alphanumeric()) {
+                let key = String::from_utf8([head, tail.to_vec()].concat()).unwrap();
+                assert_eq!(hash_key(key.as_bytes()), target);
+                assert_ne!(key, name);
+                return key;
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn picking_finds_exactly_the_names_among_the_root_keys() {
+        let names: Vec<&'static str> = vec![
+            "abc",
+            "spam",
+            "lead_id",
+            "lead_state",
+            "profile_id",
+            "destination_number",
+            "contact_email_address",
+            "call_duration_seconds",
+            "twenty_four_bytes_long_x",
+            "a_name_longer_than_twenty_four",
+            "sixteen_bytes_xx",
+        ];
+        let set = NameSet::new(&names);
+        assert!(set.is_direct());
+        // Every name, and keys one byte away from each (at every place), of its length
+        // plus or minus one, and alike in the bytes the hash reads.
+        let mut keys: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        for name in &names {
+            for i in 0..name.len() {
+                let mut other = name.as_bytes().to_vec();
+                other[i] = if other[i] == b'z' { b'y' } else { b'z' };
+                keys.push(String::from_utf8(other).unwrap());
+            }
+            keys.push(format!("{name}x"));
+            keys.push(name[..name.len() - 1].to_string());
+        }
+        assert_eq!(
+            hash_key(b"contact_email_address"),
+            hash_key(b"contact_zzzzz_address")
+        );
+        // Keys of a name's hash, each in an object of its own with names (a key that fails
+        // the quick comparison sends the whole object to the slow path): one alike in the
+        // bytes the hash reads, one made to collide (sixteen printable bytes, other first
+        // eight).
+        let colliding = [
+            "contact_zzzzz_address".to_string(),
+            collision_of("sixteen_bytes_xx"),
+        ];
+        let mut objects: Vec<Vec<String>> = keys.chunks(23).map(<[String]>::to_vec).collect();
+        for key in colliding {
+            objects.push(vec!["spam".into(), key, "lead_id".into()]);
+        }
+        // In chunks, so each name meets keys alike in their hashes' bytes in one object.
+        for chunk in &objects {
+            let members: Vec<String> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{}: {i}", Value::from(k.as_str())))
+                .collect();
+            let text = format!("{{{}}}", members.join(", "));
+            let mut tape = Tape::new();
+            let doc = tape.parse(text.as_bytes()).unwrap();
+            let mut found: Vec<(usize, u64)> = Vec::new();
+            assert!(doc.root().pick(&set, |i, node| {
+                found.push((i, crate::lint::Node::as_u64(node).unwrap()))
+            }));
+            // A name met before a key that takes the slow path is found again there.
+            found.sort_unstable();
+            found.dedup();
+            let mut expected: Vec<(usize, u64)> = chunk
+                .iter()
+                .enumerate()
+                .filter_map(|(at, k)| Some((names.iter().position(|n| n == k)?, at as u64)))
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]
