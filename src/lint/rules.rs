@@ -708,12 +708,9 @@ fn is_plausible_email(s: &str) -> bool {
 
 /// Classes of ASCII bytes in an email address, for [`is_plausible_ascii_email`]: what a
 /// local part may hold (printable, not a space, a bracket, a quote or a separator of
-/// addresses), a letter or digit, a digit, a dot, a hyphen.
+/// addresses), and what a domain may hold (a letter, a digit, a dot or a hyphen).
 const IN_LOCAL: u8 = 1;
-const ALNUM: u8 = 2;
-const DIGIT: u8 = 4;
-const DOT: u8 = 8;
-const HYPHEN: u8 = 16;
+const IN_DOMAIN: u8 = 2;
 const EMAIL_BYTES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -724,19 +721,16 @@ const EMAIL_BYTES: [u8; 256] = {
                 c,
                 b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'\\' | b',' | b';' | b':' | b'"'
             );
-        table[b] = if local { IN_LOCAL } else { 0 }
-            | if c.is_ascii_alphanumeric() { ALNUM } else { 0 }
-            | if c.is_ascii_digit() { DIGIT } else { 0 }
-            | if c == b'.' { DOT } else { 0 }
-            | if c == b'-' { HYPHEN } else { 0 };
+        let domain = c.is_ascii_alphanumeric() || c == b'.' || c == b'-';
+        table[b] = if local { IN_LOCAL } else { 0 } | if domain { IN_DOMAIN } else { 0 };
         b += 1;
     }
     table
 };
 
-/// [`is_plausible_email`] for ASCII text: one pass over each part, a table lookup a byte and
-/// no branch on what the byte is (dots and hyphens fall where they will, so a branch on
-/// them would be mispredicted on every address).
+/// [`is_plausible_email`] for ASCII text. Each byte is looked up in a table and the
+/// classes are and-ed, with no branch on what the byte is; the dots are then found to
+/// check the labels they separate (an address has one to three of them).
 fn is_plausible_ascii_email(s: &[u8]) -> bool {
     let Some(at) = s.iter().position(|&b| b == b'@') else {
         return false;
@@ -745,37 +739,43 @@ fn is_plausible_ascii_email(s: &[u8]) -> bool {
     if local.is_empty() || local.len() > 64 || domain.is_empty() || domain.len() > 253 {
         return false;
     }
-    // Every byte one that a local part may hold, no dot after a dot (a leading dot counts
-    // as one), no dot at the end.
-    let (mut bad, mut after_dot) = (0u8, 1u8);
+    // Every byte one that a local part may hold, no dot at either end or after a dot.
+    let (mut classes, mut doubled, mut after_dot) = (IN_LOCAL, 0u8, 0u8);
     for &b in local {
-        let class = EMAIL_BYTES[usize::from(b)];
-        let dot = (class & DOT) >> 3;
-        bad |= (!class & IN_LOCAL) | (dot & after_dot);
+        classes &= EMAIL_BYTES[usize::from(b)];
+        let dot = u8::from(b == b'.');
+        doubled |= dot & after_dot;
         after_dot = dot;
     }
-    if bad | after_dot != 0 {
+    if classes == 0 || doubled != 0 || local[0] == b'.' || after_dot != 0 {
         return false;
     }
-    // Labels of letters, digits and inner hyphens between dots, none empty or over 63
-    // bytes, the last one not all digits.
-    let (mut length, mut dots, mut too_long) = (0u32, 0u32, false);
-    let (mut after_hyphen, mut digits_only) = (0u8, 1u8);
+    // Every byte a letter, digit, dot or hyphen; then labels of them between dots, none
+    // empty, over 63 bytes or starting or ending with a hyphen, at least two, the last not
+    // all digits.
+    let mut classes = IN_DOMAIN;
     for &b in domain {
-        let class = EMAIL_BYTES[usize::from(b)];
-        let dot = (class & DOT) >> 3;
-        let hyphen = (class & HYPHEN) >> 4;
-        let in_label = (class & ALNUM) >> 1 | (hyphen & u8::from(length > 0));
-        // A dot ends a label, which is not empty and does not end with a hyphen.
-        bad |= dot & (u8::from(length == 0) | after_hyphen);
-        bad |= (dot | in_label) ^ 1;
-        dots += u32::from(dot);
-        length = (length + 1) & u32::from(dot ^ 1).wrapping_neg();
-        too_long |= length > 63;
-        digits_only = dot | (digits_only & ((class & DIGIT) >> 2));
-        after_hyphen = hyphen;
+        classes &= EMAIL_BYTES[usize::from(b)];
     }
-    bad == 0 && !too_long && dots > 0 && length > 0 && after_hyphen == 0 && digits_only == 0
+    if classes == 0 {
+        return false;
+    }
+    let mut rest = domain;
+    let mut labels = 0;
+    loop {
+        let end = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
+        let label = &rest[..end];
+        match label {
+            [] | [b'-', ..] | [.., b'-'] => return false,
+            _ if label.len() > 63 => return false,
+            _ => {}
+        }
+        labels += 1;
+        if end == rest.len() {
+            return labels > 1 && !label.iter().all(u8::is_ascii_digit);
+        }
+        rest = &rest[end + 1..];
+    }
 }
 
 /// [`is_plausible_email`] for any text.
@@ -861,22 +861,22 @@ fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     }
 }
 
-/// What a byte of a URL's authority is to [`is_http_url`]'s one pass over the usual URL.
-const HOST_OTHER: u8 = 0;
-const HOST_NAME: u8 = 1;
+/// What a byte of a URL's authority is to [`is_http_url`]'s one pass over the usual URL:
+/// flags, so that a pass ors them together.
+const HOST_OTHER: u8 = 1;
 const HOST_DOT: u8 = 2;
-const HOST_END: u8 = 3;
+const HOST_END: u8 = 4;
 
-/// [`HOST_NAME`] for letters, digits, `-` and `_`; [`HOST_DOT`]; [`HOST_END`] for what
-/// ends the authority (`/`, `?`, `#`); [`HOST_OTHER`] for anything else (a user, a port, a
-/// bracket, non-ASCII text: the full check decides).
+/// No flag for letters, digits, `-` and `_`; [`HOST_DOT`]; [`HOST_END`] for what ends the
+/// authority (`/`, `?`, `#`); [`HOST_OTHER`] for anything else (a user, a port, a bracket,
+/// non-ASCII text: the full check decides).
 const HOST_BYTES: [u8; 256] = {
     let mut table = [HOST_OTHER; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
         table[b] = if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
-            HOST_NAME
+            0
         } else if c == b'.' {
             HOST_DOT
         } else if c == b'/' || c == b'?' || c == b'#' {
@@ -903,19 +903,18 @@ fn is_http_url(s: &str) -> bool {
     };
     // The usual URL, a host name alone, in one pass with no branch on the bytes but at its
     // end; anything else (another byte, a dot after a dot or at either end, no host)
-    // takes the full check.
-    let (mut other, mut doubled, mut after_dot) = (false, false, true);
+    // takes the full check. The first byte counts as after a dot.
+    let (mut seen, mut doubled, mut previous) = (0u8, 0u8, HOST_DOT);
     for &b in rest.as_bytes() {
         let class = HOST_BYTES[usize::from(b)];
         if class == HOST_END {
             break;
         }
-        let dot = class == HOST_DOT;
-        other |= class == HOST_OTHER;
-        doubled |= dot & after_dot;
-        after_dot = dot;
+        seen |= class;
+        doubled |= class & previous;
+        previous = class;
     }
-    !(other | doubled | after_dot) || is_http_authority(rest)
+    (seen & HOST_OTHER) | ((doubled | previous) & HOST_DOT) == 0 || is_http_authority(rest)
 }
 
 /// [`is_http_url`] for what follows the scheme, whatever its authority.
