@@ -85,6 +85,9 @@ impl Lint {
     /// exception by location applies ([`Lint::has_exceptions`]).
     fn counted(&self, counts: lint::RuleCounts) -> LintCounts {
         let mut out = LintCounts::default();
+        if counts.is_empty() {
+            return out;
+        }
         for (rule, n) in counts.iter() {
             match self.levels.get(rule).0 {
                 lint::Level::Error => out.errors += u64::from(n),
@@ -431,12 +434,15 @@ pub fn check_line(
             lint,
         };
         let place = |delivery: lint::Delivery| Delivered {
-            place: Place::At(line_places(
-                text,
-                origin.start,
-                root.offset(),
-                delivery.offsets(),
-            )),
+            place: match options.detail {
+                Detail::Full => Place::At(line_places(
+                    text,
+                    origin.start,
+                    root.offset(),
+                    delivery.offsets(),
+                )),
+                Detail::Verdict => Place::Counted(origin.start),
+            },
             delivery,
         };
         let (delivered, lint) = match &options.lint {
@@ -487,6 +493,10 @@ enum Place {
     At([LineCol; 3]),
     /// The record (its text, without its value), to find them in.
     In(Box<Record>),
+    /// Where the text of the record starts, for every value: only the verdict is wanted
+    /// ([`Detail::Verdict`]), so findings are counted and never placed, and the places are
+    /// not worked out.
+    Counted(LineCol),
 }
 
 /// The record and the values the rules about a lead's records name, in the order of
@@ -512,6 +522,7 @@ impl Delivered {
                 .position(|p| *p == pointer)
                 .map_or(places[0], |i| places[i]),
             Place::In(record) => record.position_of(pointer).at,
+            Place::Counted(start) => *start,
         }
     }
 }

@@ -768,8 +768,13 @@ fn the_line_shortcut_says_what_the_full_check_says() {
                     match (&delivered, &expected) {
                         (Some(fast), Some(full)) => {
                             assert_eq!(fast.delivery, full.delivery, "{name}");
+                            // Places are worked out only for findings that are written.
                             for pointer in ["", "/lead_state", "/last_updated"] {
-                                assert_eq!(fast.at(pointer), full.at(pointer), "{name} {pointer}");
+                                let expected = match detail {
+                                    Detail::Full => full.at(pointer),
+                                    Detail::Verdict => origin.start,
+                                };
+                                assert_eq!(fast.at(pointer), expected, "{name} {pointer}");
                             }
                         }
                         (None, None) => {}

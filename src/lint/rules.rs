@@ -221,6 +221,11 @@ pub fn count_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (RuleCounts, O
 pub struct RuleCounts([u32; Rule::ALL.len()]);
 
 impl RuleCounts {
+    /// Whether no rule found anything, as of most records.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().fold(0, |any, &n| any | n) == 0
+    }
+
     /// Each rule with findings, and how many.
     pub fn iter(&self) -> impl Iterator<Item = (Rule, u32)> + '_ {
         Rule::ALL.into_iter().zip(self.0).filter(|&(_, n)| n > 0)
@@ -1255,6 +1260,7 @@ mod tests {
         }
         assert_eq!(count_record(value, ctx).0, counts, "{text}");
         assert_eq!(count_record(doc.root(), ctx).0, counts, "{text}");
+        assert_eq!(counts.is_empty(), found.is_empty(), "{text}");
         found
     }
 
