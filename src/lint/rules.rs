@@ -428,7 +428,9 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
                 continue;
             };
             let same = match compare {
-                Compare::Email => mapped.trim().eq_ignore_ascii_case(contact.trim()),
+                Compare::Email => {
+                    mapped == contact || mapped.trim().eq_ignore_ascii_case(contact.trim())
+                }
                 Compare::Phone => same_phone(mapped, contact),
                 Compare::Name => same_name(mapped, contact),
             };
@@ -899,9 +901,12 @@ const HOST_BYTES: [u8; 256] = {
 /// `?` or `#`.
 fn is_http_url(s: &str) -> bool {
     fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-        let head = s.get(..prefix.len())?;
-        head.eq_ignore_ascii_case(prefix)
-            .then(|| &s[prefix.len()..])
+        // As written most often, then in any case.
+        s.strip_prefix(prefix).or_else(|| {
+            let head = s.get(..prefix.len())?;
+            head.eq_ignore_ascii_case(prefix)
+                .then(|| &s[prefix.len()..])
+        })
     }
     let Some(rest) = strip(s, "https://").or_else(|| strip(s, "http://")) else {
         return false;
@@ -1016,24 +1021,35 @@ fn parse_ip(text: &str) -> Option<IpAddr> {
 /// dots: what the standard parser accepts of an IPv4 address; `None` for anything else,
 /// which is left to it.
 fn parse_dotted_quad(text: &[u8]) -> Option<IpAddr> {
+    if !(7..=15).contains(&text.len()) {
+        return None;
+    }
+    // One pass with no branch on the bytes: each digit goes to the part as many dots in
+    // (a fifth collects what follows a fourth dot), then the parts are checked.
+    let (mut values, mut lengths, mut firsts) = ([0u64; 5], [0u8; 5], [0u8; 5]);
+    let (mut part, mut other) = (0usize, false);
+    for &b in text {
+        let digit = b.wrapping_sub(b'0');
+        let is_digit = digit < 10;
+        let is_dot = b == b'.';
+        other |= !(is_digit | is_dot);
+        let at = part.min(4);
+        let keep = u64::from(is_digit);
+        values[at] = values[at] * (1 + 9 * keep) + u64::from(digit) * keep;
+        firsts[at] |= b & 0u8.wrapping_sub(u8::from(lengths[at] == 0) & u8::from(is_digit));
+        lengths[at] += u8::from(is_digit);
+        part += usize::from(is_dot);
+    }
+    if other || part != 3 {
+        return None;
+    }
     let mut octets = [0u8; 4];
-    let mut parts = text.split(|&b| b == b'.');
-    for octet in &mut octets {
-        let part = parts.next()?;
-        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
+    for (i, octet) in octets.iter_mut().enumerate() {
+        let (value, length) = (values[i], lengths[i]);
+        if length == 0 || length > 3 || (length > 1 && firsts[i] == b'0') {
             return None;
         }
-        let mut value = 0u16;
-        for &b in part {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            value = value * 10 + u16::from(b - b'0');
-        }
         *octet = u8::try_from(value).ok()?;
-    }
-    if parts.next().is_some() {
-        return None;
     }
     Some(IpAddr::V4(Ipv4Addr::from(octets)))
 }
@@ -1886,6 +1902,26 @@ mod tests {
                 .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
                 .collect();
             texts.extend(frontier.iter().cloned());
+        }
+        // And three to five parts of octets, right and wrong, between dots: up to 19
+        // characters.
+        let parts = [
+            "", "0", "00", "1", "9", "25", "255", "256", "099", "1000", "x", "2x",
+        ];
+        let mut joined = vec![String::new()];
+        for n in 1..=5 {
+            joined = joined
+                .iter()
+                .flat_map(|s| {
+                    parts.iter().map(move |p| match n {
+                        1 => p.to_string(),
+                        _ => format!("{s}.{p}"),
+                    })
+                })
+                .collect();
+            if n >= 3 {
+                texts.extend(joined.iter().cloned());
+            }
         }
         for text in &texts {
             assert_eq!(parse_ip(text), text.parse::<IpAddr>().ok(), "{text:?}");
