@@ -165,7 +165,7 @@ impl Delivery {
             lead_state,
             last_updated: last_updated
                 .and_then(N::as_str)
-                .map(|text| (Stamp::new(text), fnv1a(text.as_bytes()))),
+                .map(|text| (Stamp::new(text), stamp_hash(text))),
         })
     }
 
@@ -269,14 +269,12 @@ impl Tracker {
     }
 }
 
-/// 64-bit FNV-1a: fast on short strings, stable across runs and platforms.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+/// A hash of a `last_updated` text, the same on every thread of a run (records are
+/// checked on any thread and followed on one): foldhash with a fixed seed, which reads a
+/// timestamp sixteen bytes at a time.
+fn stamp_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x1ead_c4ec_0000_0001).hash_one(text.as_bytes())
 }
 
 #[cfg(test)]
