@@ -619,56 +619,53 @@ pub struct NameSet {
 }
 
 /// What tells a name from another key of the same [`hash_key`]: its length, its first
-/// bytes and, past sixteen bytes, the eight after them. Given the length and the first
-/// bytes, the hash is a bijection of the last ones, so keys alike there and of the same
-/// hash are the same key; a name longer than 24 bytes is compared whole.
+/// eight bytes (all of a shorter one) and, past sixteen bytes, the eight after them. Given
+/// the length and the first bytes, the hash is a bijection of the last ones, so a key alike
+/// there and of the same hash is the name. A name longer than 24 bytes is told by a whole
+/// comparison, on the slow path.
 #[derive(Debug, Clone, Copy, Default)]
 struct Head {
-    len: usize,
+    len: u32,
+    /// Which bits of a word read at the key's start are the key's.
+    mask: u64,
     first: u64,
     middle: u64,
 }
 
 impl Head {
     fn of(bytes: &[u8]) -> Head {
+        let mut first = [0u8; 8];
+        let n = bytes.len().min(8);
+        first[..n].copy_from_slice(&bytes[..n]);
         Head {
-            len: bytes.len(),
-            first: first_bytes(bytes),
-            middle: bytes.get(8..16).map_or(0, word_at_0),
+            // Longer than any key of a tape, for a name that takes the slow path.
+            len: u32::try_from(bytes.len())
+                .ok()
+                .filter(|&n| n <= 24)
+                .unwrap_or(u32::MAX),
+            mask: u64::MAX >> (8 * (8 - n)).min(63) >> u32::from(n == 0),
+            first: u64::from_le_bytes(first),
+            middle: bytes
+                .get(8..16)
+                .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default())),
         }
     }
 
-    /// Whether `key`, whose hash is the name's, is the name.
+    /// Whether the key of `len` bytes at `start` in `text`, whose hash is the name's, is
+    /// the name: read as two words from the text (the bytes after a root's key, `":` and a
+    /// value, are the text's too), compared with no branch. A key too near the text's end
+    /// to be read so is not told apart here (`false`: the caller then compares it whole).
     #[inline(always)]
-    fn is(&self, name: &str, key: &[u8]) -> bool {
-        if key.len() != self.len {
-            return false;
-        }
-        match key.len() {
-            0..=16 => first_bytes(key) == self.first,
-            17..=24 => first_bytes(key) == self.first && word_at_0(&key[8..]) == self.middle,
-            _ => name.as_bytes() == key,
-        }
+    fn is(&self, text: &[u8], start: u32, len: u32) -> bool {
+        let word = |at: usize| {
+            text.get(at..at + 8)
+                .map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+        };
+        let start = start as usize;
+        (len == self.len)
+            & (word(start) & self.mask == self.first)
+            & ((self.len <= 16) | (word(start + 8) == self.middle))
     }
-}
-
-/// The first bytes of a key as [`hash_key`] reads them: eight, four, or all of a shorter
-/// one.
-#[inline(always)]
-fn first_bytes(bytes: &[u8]) -> u64 {
-    match bytes.len() {
-        8.. => word_at_0(bytes),
-        4..=7 => u64::from(u32::from_le_bytes(
-            bytes[..4].try_into().unwrap_or_default(),
-        )),
-        _ => bytes.iter().fold(0, |h, &b| h << 8 | u64::from(b)),
-    }
-}
-
-/// The first eight bytes of `bytes` (at least eight), little-endian.
-#[inline(always)]
-fn word_at_0(bytes: &[u8]) -> u64 {
-    u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
 }
 
 impl NameSet {
@@ -807,8 +804,12 @@ impl<'t> TapeNode<'t> {
                 let slot = present.trailing_zeros() as usize;
                 present &= present - 1;
                 let k = at[slot];
-                let key = key_bytes(text, doc.decoded, doc.entries[k as usize]);
-                if !set.heads[slot].is(set.names[slot - 1], key) {
+                let same = match doc.entries[k as usize] {
+                    Entry::Str { start, len } => set.heads[slot].is(text, start, len),
+                    // An escaped key: compared whole, on the slow path.
+                    _ => false,
+                };
+                if !same {
                     all_same = false;
                     break;
                 }
