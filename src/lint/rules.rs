@@ -681,11 +681,21 @@ fn is_e164(s: &str) -> bool {
 }
 
 fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
+    // The contact's address is most often the lead's: the same text is checked once.
+    let mut checked: Option<(&str, bool)> = None;
     for field in [F::EmailAddress, F::ContactEmailAddress] {
         let Some(email) = rec.str(field) else {
             continue;
         };
-        if email.is_empty() || is_plausible_email(email) {
+        if email.is_empty() {
+            continue;
+        }
+        let plausible = match checked {
+            Some((text, plausible)) if text == email => plausible,
+            _ => is_plausible_email(email),
+        };
+        checked = Some((email, plausible));
+        if plausible {
             continue;
         }
         out.push(
@@ -1662,6 +1672,20 @@ mod tests {
                 )],
                 "{bad}"
             );
+        }
+        // The same address in both fields (checked once) is reported in both; a good one
+        // beside a bad one is not.
+        let same = json!({"email_address": "jo hn@x.com", "contact_email_address": "jo hn@x.com"});
+        assert_eq!(
+            run(r, same)
+                .iter()
+                .map(|f| f.split(':').next().unwrap())
+                .collect::<Vec<_>>(),
+            ["/email_address", "/contact_email_address"]
+        );
+        for (first, second) in [("a@b.co", "jo hn@x.com"), ("jo hn@x.com", "a@b.co")] {
+            let pair = json!({"email_address": first, "contact_email_address": second});
+            assert_eq!(run(r, pair).len(), 1, "{first} {second}");
         }
     }
 
