@@ -1034,34 +1034,33 @@ fn parse_dotted_quad(text: &[u8]) -> Option<IpAddr> {
     if !(7..=15).contains(&text.len()) {
         return None;
     }
-    // One pass with no branch on the bytes: each digit goes to the part as many dots in
-    // (a fifth collects what follows a fourth dot), then the parts are checked.
-    let (mut values, mut lengths, mut firsts) = ([0u64; 5], [0u8; 5], [0u8; 5]);
-    let (mut part, mut other) = (0usize, false);
+    // One pass, the octet being read in registers and no branch on the bytes: a dot checks
+    // it and shifts it in.
+    let (mut packed, mut value, mut length, mut dots) = (0u32, 0u32, 0u32, 0u32);
+    let (mut bad, mut leading_zero) = (false, false);
+    let octet_bad = |value: u32, length: u32, leading_zero: bool| {
+        (length == 0) | (length > 3) | (value > 255) | ((length > 1) & leading_zero)
+    };
     for &b in text {
         let digit = b.wrapping_sub(b'0');
         let is_digit = digit < 10;
         let is_dot = b == b'.';
-        other |= !(is_digit | is_dot);
-        let at = part.min(4);
-        let keep = u64::from(is_digit);
-        values[at] = values[at] * (1 + 9 * keep) + u64::from(digit) * keep;
-        firsts[at] |= b & 0u8.wrapping_sub(u8::from(lengths[at] == 0) & u8::from(is_digit));
-        lengths[at] += u8::from(is_digit);
-        part += usize::from(is_dot);
+        bad |= !(is_digit | is_dot) | (is_dot & octet_bad(value, length, leading_zero));
+        leading_zero = (leading_zero & (length != 0)) | ((length == 0) & (digit == 0));
+        packed = if is_dot { packed << 8 | value } else { packed };
+        // A value of over three digits may wrap around: its length rejects it.
+        value = if is_dot {
+            0
+        } else {
+            value.wrapping_mul(10).wrapping_add(u32::from(digit))
+        };
+        length = if is_dot { 0 } else { length + 1 };
+        dots += u32::from(is_dot);
     }
-    if other || part != 3 {
+    if bad | octet_bad(value, length, leading_zero) | (dots != 3) {
         return None;
     }
-    let mut octets = [0u8; 4];
-    for (i, octet) in octets.iter_mut().enumerate() {
-        let (value, length) = (values[i], lengths[i]);
-        if length == 0 || length > 3 || (length > 1 && firsts[i] == b'0') {
-            return None;
-        }
-        *octet = u8::try_from(value).ok()?;
-    }
-    Some(IpAddr::V4(Ipv4Addr::from(octets)))
+    Some(IpAddr::V4(Ipv4Addr::from(packed << 8 | value)))
 }
 
 /// What kind of address `ip` is when no visitor on the internet can have it. Documentation
