@@ -743,7 +743,7 @@ impl NameSet {
 /// Whether two byte strings are equal: short ones compared four or eight bytes at a time,
 /// inline (a call to `memcmp` costs more than such a comparison).
 #[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

@@ -15,7 +15,7 @@ use serde_json::{Number, Value};
 
 use super::{Context, Delivery, Finding, Rule, quote};
 use crate::position::escape_token;
-use crate::tape::NameSet;
+use crate::tape::{NameSet, same_bytes};
 
 macro_rules! fields {
     ($($field:ident = $name:literal,)*) => {
@@ -401,13 +401,26 @@ enum Compare {
 
 /// The contact field a standard mapping should agree with, and how they are compared.
 fn mapped_contact(label: &str) -> Option<(F, Compare)> {
-    Some(match label {
-        "Company Name" => (F::ContactCompanyName, Compare::Name),
-        "Contact Name" | "Contact Person" => (F::ContactName, Compare::Name),
-        "Email" => (F::ContactEmailAddress, Compare::Email),
-        "Phone Number" => (F::ContactPhoneNumber, Compare::Phone),
-        _ => return None,
+    // Compared a few bytes at a time, inline (a `match` on strings calls `memcmp`).
+    let is = |name: &str| same_text(label, name);
+    Some(if is("Company Name") {
+        (F::ContactCompanyName, Compare::Name)
+    } else if is("Contact Name") || is("Contact Person") {
+        (F::ContactName, Compare::Name)
+    } else if is("Email") {
+        (F::ContactEmailAddress, Compare::Email)
+    } else if is("Phone Number") {
+        (F::ContactPhoneNumber, Compare::Phone)
+    } else {
+        return None;
     })
+}
+
+/// Whether two strings are equal, compared inline a few bytes at a time: the strings the
+/// rules compare are short, and a call to `memcmp` costs more than such a comparison.
+#[inline(always)]
+pub(super) fn same_text(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
@@ -429,7 +442,7 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
             };
             let same = match compare {
                 Compare::Email => {
-                    mapped == contact || mapped.trim().eq_ignore_ascii_case(contact.trim())
+                    same_text(mapped, contact) || mapped.trim().eq_ignore_ascii_case(contact.trim())
                 }
                 Compare::Phone => same_phone(mapped, contact),
                 Compare::Name => same_name(mapped, contact),
@@ -522,7 +535,7 @@ fn same_name(a: &str, b: &str) -> bool {
                 .chain(word.chars().flat_map(char::to_lowercase))
         })
     }
-    a == b || normal(a).eq(normal(b))
+    same_text(a, b) || normal(a).eq(normal(b))
 }
 
 fn spam_with_value<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
@@ -691,7 +704,7 @@ fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
             continue;
         }
         let plausible = match checked {
-            Some((text, plausible)) if text == email => plausible,
+            Some((text, plausible)) if same_text(text, email) => plausible,
             _ => is_plausible_email(email),
         };
         checked = Some((email, plausible));
@@ -1159,6 +1172,20 @@ fn is_canonical(s: &[u8]) -> bool {
         .fold(true, |all, b| all & b.is_ascii_digit())
 }
 
+/// Whether canonical timestamp `a` is not after `b` (see [`is_canonical`]): compared as
+/// text, as three big-endian words, inline.
+#[inline(always)]
+fn in_order(a: &[u8], b: &[u8]) -> bool {
+    let words = |s: &[u8]| {
+        let word = |at: usize| u64::from_be_bytes(s[at..at + 8].try_into().unwrap_or_default());
+        (word(0), word(8), word(12))
+    };
+    match (a.len(), b.len()) {
+        (20, 20) => words(a) <= words(b),
+        _ => a <= b,
+    }
+}
+
 /// A `date_created` or `last_updated` value, and whether it is in the canonical form.
 #[derive(Clone, Copy)]
 struct Stamp<'a> {
@@ -1186,7 +1213,7 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Ou
             continue;
         };
         // Not after the latest acceptable time, as text: no need to parse.
-        if canonical && ctx.latest.is_some_and(|l| text.as_bytes() <= &l[..]) {
+        if canonical && ctx.latest.is_some_and(|l| in_order(text.as_bytes(), &l)) {
             continue;
         }
         let Some(at) = parse_time(text) else {
@@ -1211,7 +1238,10 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut im
         return;
     };
     // In order as text: no need to parse.
-    if created.canonical && updated.canonical && updated.text >= created.text {
+    if created.canonical
+        && updated.canonical
+        && in_order(created.text.as_bytes(), updated.text.as_bytes())
+    {
         return;
     }
     let (created_text, updated_text) = (created.text, updated.text);
@@ -1236,7 +1266,7 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut im
 
 fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     for field in [F::LeadState, F::CallStatus] {
-        if rec.str(field) == Some("In Progess") {
+        if rec.str(field).is_some_and(|s| same_text(s, "In Progess")) {
             out.push(
                 Rule::LeadStateSpelling,
                 || field.pointer(),
@@ -1948,6 +1978,27 @@ mod tests {
         }
         for text in &texts {
             assert_eq!(parse_ip(text), text.parse::<IpAddr>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn timestamps_order_as_text_does() {
+        let base = *b"2024-07-31T23:59:36Z";
+        let mut texts = vec![base.to_vec()];
+        for i in 0..base.len() {
+            for delta in [1u8, 2] {
+                let mut up = base;
+                up[i] = up[i].wrapping_add(delta);
+                let mut down = base;
+                down[i] = down[i].wrapping_sub(delta);
+                texts.extend([up.to_vec(), down.to_vec()]);
+            }
+        }
+        texts.push(b"2024".to_vec());
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(in_order(a, b), a <= b, "{a:?} {b:?}");
+            }
         }
     }
 

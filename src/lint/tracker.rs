@@ -153,12 +153,18 @@ impl Delivery {
         last_updated: Option<N>,
     ) -> Option<Delivery> {
         let lead_state_node = lead_state;
-        let lead_state = match lead_state.and_then(N::as_str) {
-            Some("Completed") => Some((State::Completed, "Completed")),
-            Some("In Progress") => Some((State::InProgress, "In Progress")),
-            Some("In Progess") => Some((State::InProgress, "In Progess")),
-            _ => None,
-        };
+        let lead_state = lead_state.and_then(N::as_str).and_then(|text| {
+            let is = |known: &str| super::rules::same_text(text, known);
+            if is("Completed") {
+                Some((State::Completed, "Completed"))
+            } else if is("In Progress") {
+                Some((State::InProgress, "In Progress"))
+            } else if is("In Progess") {
+                Some((State::InProgress, "In Progess"))
+            } else {
+                None
+            }
+        });
         Some(Delivery {
             lead_id: lead_id?.as_u64()?,
             offsets: [lead_state_node, last_updated].map(|n| n.and_then(N::offset)),
