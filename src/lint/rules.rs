@@ -1044,36 +1044,26 @@ fn parse_ip(text: &str) -> Option<IpAddr> {
 /// dots: what the standard parser accepts of an IPv4 address; `None` for anything else,
 /// which is left to it.
 fn parse_dotted_quad(text: &[u8]) -> Option<IpAddr> {
-    if !(7..=15).contains(&text.len()) {
+    let mut octets = [0u8; 4];
+    let mut parts = text.split(|&b| b == b'.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
+            return None;
+        }
+        let mut value = 0u16;
+        for &b in part {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u16::from(b - b'0');
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    if parts.next().is_some() {
         return None;
     }
-    // One pass, the octet being read in registers and no branch on the bytes: a dot checks
-    // it and shifts it in.
-    let (mut packed, mut value, mut length, mut dots) = (0u32, 0u32, 0u32, 0u32);
-    let (mut bad, mut leading_zero) = (false, false);
-    let octet_bad = |value: u32, length: u32, leading_zero: bool| {
-        (length == 0) | (length > 3) | (value > 255) | ((length > 1) & leading_zero)
-    };
-    for &b in text {
-        let digit = b.wrapping_sub(b'0');
-        let is_digit = digit < 10;
-        let is_dot = b == b'.';
-        bad |= !(is_digit | is_dot) | (is_dot & octet_bad(value, length, leading_zero));
-        leading_zero = (leading_zero & (length != 0)) | ((length == 0) & (digit == 0));
-        packed = if is_dot { packed << 8 | value } else { packed };
-        // A value of over three digits may wrap around: its length rejects it.
-        value = if is_dot {
-            0
-        } else {
-            value.wrapping_mul(10).wrapping_add(u32::from(digit))
-        };
-        length = if is_dot { 0 } else { length + 1 };
-        dots += u32::from(is_dot);
-    }
-    if bad | octet_bad(value, length, leading_zero) | (dots != 3) {
-        return None;
-    }
-    Some(IpAddr::V4(Ipv4Addr::from(packed << 8 | value)))
+    Some(IpAddr::V4(Ipv4Addr::from(octets)))
 }
 
 /// What kind of address `ip` is when no visitor on the internet can have it. Documentation
