@@ -770,8 +770,9 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 
 impl<'t> TapeNode<'t> {
     /// Each member whose name is in `set`, with the name's index there (in no particular
-    /// order, and some possibly twice); `false` when the value is not an object. The root's keys are looked up by
-    /// the hashes the parser gave them, other objects' keys are hashed here.
+    /// order, and some possibly twice); `false` when the value is not an object. The root's
+    /// keys are looked up by the hashes the parser gave them, other objects' keys are hashed
+    /// here.
     pub fn pick(self, set: &NameSet, mut found: impl FnMut(usize, TapeNode<'t>)) -> bool {
         let doc = self.doc;
         let Entry::Object { len, .. } = self.entry() else {
