@@ -514,7 +514,9 @@ impl Delivered {
     }
 
     /// Where the value `pointer` names is in the record (the record's start for one that
-    /// the rules about a lead's records do not name).
+    /// the rules about a lead's records do not name, and for every value of a record read
+    /// by [`check_line`] for the verdict alone, [`Detail::Verdict`]: its findings are
+    /// counted, never placed).
     pub fn at(&self, pointer: &str) -> LineCol {
         match &self.place {
             Place::At(places) => DELIVERY_POINTERS
