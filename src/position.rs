@@ -81,11 +81,20 @@ impl Mark {
 /// Characters in `bytes`: every byte that is not a UTF-8 continuation byte. Counted in
 /// blocks of 64 bytes whose count fits a byte, which the compiler turns into vector code.
 pub fn count_chars(bytes: &[u8]) -> u64 {
-    let starts = |block: &[u8]| -> u8 { block.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum() };
     let mut blocks = bytes.chunks_exact(64);
-    let mut n: u64 = blocks.by_ref().map(|block| u64::from(starts(block))).sum();
-    n += u64::from(starts(blocks.remainder()));
+    let mut n: u64 = blocks
+        .by_ref()
+        .map(|block| u64::from(char_starts(block)))
+        .sum();
+    n += u64::from(char_starts(blocks.remainder()));
     n
+}
+
+/// The characters that start in a block of at most 255 bytes (its bytes that are not UTF-8
+/// continuation bytes), counted in a way the compiler vectorises.
+#[inline(always)]
+fn char_starts(block: &[u8]) -> u8 {
+    block.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum()
 }
 
 /// The line:column of each of `offsets` (byte offsets into `text`, in any order), `text`
@@ -131,9 +140,8 @@ pub fn line_cols_of<const N: usize>(
 /// [`count_chars`], and the line breaks, in the same blocks.
 fn count_chars_and_breaks(bytes: &[u8]) -> (u64, u64) {
     let count = |block: &[u8]| -> (u8, u8) {
-        let starts = block.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum();
         let breaks = block.iter().map(|&b| u8::from(b == b'\n')).sum();
-        (starts, breaks)
+        (char_starts(block), breaks)
     };
     let mut blocks = bytes.chunks_exact(64);
     let (mut chars, mut breaks) = (0u64, 0u64);

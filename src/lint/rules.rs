@@ -496,12 +496,18 @@ fn digits<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
 /// [`same_phone`] on the numbers' digits.
 fn same_digits(a: &[u8], b: &[u8]) -> bool {
     let significant = |d: &[u8]| d.len() - d.iter().take_while(|&&x| x == b'0').count();
-    let (na, nb) = (significant(a), significant(b));
-    let shorter = na.min(nb);
-    if na != nb && (shorter < 7 || na.abs_diff(nb) > 3) {
+    let Some(shared) = digits_to_compare(significant(a), significant(b)) else {
         return false;
-    }
-    a[a.len() - shorter..] == b[b.len() - shorter..]
+    };
+    a[a.len() - shared..] == b[b.len() - shared..]
+}
+
+/// How many last digits two numbers with `na` and `nb` significant digits (leading zeros
+/// left out) must share to be the same number: all of them, or one of at least 7 digits
+/// with a country code of 1 to 3 digits in front of it. `None` when they cannot be.
+fn digits_to_compare(na: usize, nb: usize) -> Option<usize> {
+    let shorter = na.min(nb);
+    (na == nb || (shorter >= 7 && na.abs_diff(nb) <= 3)).then_some(shorter)
 }
 
 /// [`same_phone`] for numbers of any length.
@@ -515,14 +521,12 @@ fn same_phone_any(a: &str, b: &str) -> bool {
     fn digits_backwards(s: &str) -> impl Iterator<Item = u8> + '_ {
         s.bytes().rev().filter(u8::is_ascii_digit)
     }
-    let (na, nb) = (significant(a), significant(b));
-    let shorter = na.min(nb);
-    if na != nb && (shorter < 7 || na.abs_diff(nb) > 3) {
+    let Some(shared) = digits_to_compare(significant(a), significant(b)) else {
         return false;
-    }
+    };
     digits_backwards(a)
-        .take(shorter)
-        .eq(digits_backwards(b).take(shorter))
+        .take(shared)
+        .eq(digits_backwards(b).take(shared))
 }
 
 /// Whether two names are the same, ignoring case and runs of white space.
@@ -1290,6 +1294,20 @@ mod tests {
 
     const NOW: &str = "2026-03-01T12:00:00Z";
 
+    /// Every string of 1 to `max` characters from `alphabet`, shortest first.
+    fn strings_of(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut frontier = vec![String::new()];
+        for _ in 0..max {
+            frontier = frontier
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(frontier.iter().cloned());
+        }
+        all
+    }
+
     /// The findings of [`check`] on `value`, which it finds the same on the
     /// value's text read onto a tape.
     fn both(value: &Value, ctx: &Context) -> Vec<Finding> {
@@ -1751,23 +1769,12 @@ mod tests {
             );
         }
         // And on every string of up to 7 bytes from the ones that matter.
-        let alphabet = [b'a', b'1', b'.', b'-', b'@', b' ', b'_'];
-        let mut frontier = vec![Vec::new()];
-        for _ in 0..7 {
-            frontier = frontier
-                .iter()
-                .flat_map(|s: &Vec<u8>| {
-                    alphabet.iter().map(move |&b| [s.as_slice(), &[b]].concat())
-                })
-                .collect();
-            for case in &frontier {
-                let text = std::str::from_utf8(case).unwrap();
-                assert_eq!(
-                    is_plausible_ascii_email(case),
-                    is_plausible_any_email(text),
-                    "{text}"
-                );
-            }
+        for text in strings_of(&['a', '1', '.', '-', '@', ' ', '_'], 7) {
+            assert_eq!(
+                is_plausible_ascii_email(text.as_bytes()),
+                is_plausible_any_email(&text),
+                "{text}"
+            );
         }
         assert!(is_plausible_email("a@b.co") && !is_plausible_email("a@b..co"));
         assert!(is_ascii_host(b"a-b.c_d") && !is_ascii_host(b"") && !is_ascii_host(b".a"));
@@ -1937,15 +1944,7 @@ mod tests {
         .map(String::from)
         .collect();
         // Every string of up to 7 characters from the ones that matter.
-        let alphabet = ['0', '1', '2', '5', '9', '.', 'x'];
-        let mut frontier = vec![String::new()];
-        for _ in 0..7 {
-            frontier = frontier
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            texts.extend(frontier.iter().cloned());
-        }
+        texts.extend(strings_of(&['0', '1', '2', '5', '9', '.', 'x'], 7));
         // And three to five parts of octets, right and wrong, between dots: up to 19
         // characters.
         let parts = [
