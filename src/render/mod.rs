@@ -91,10 +91,12 @@ pub fn shown_pointer(pointer: &str) -> Cow<'_, str> {
 /// `INPUT:LINE:COL` (or `INPUT`), the one way a place is written for people, with control
 /// characters in the input's name escaped.
 pub fn location(input: &str, at: Option<LineCol>) -> String {
-    match at {
-        Some(at) => format!("{}:{at}", escape(input)),
-        None => escape(input).into_owned(),
+    Location {
+        input,
+        at,
+        colon: false,
     }
+    .to_string()
 }
 
 /// Text from an input (a value, a key, a file name) made safe for a terminal and for
@@ -110,6 +112,67 @@ pub fn escape_lines(text: &str) -> Cow<'_, str> {
     term::escape_control_keep_newlines(text)
 }
 
+/// The styles of the parts of a line that more than one renderer writes.
+pub mod style {
+    use colored::{ColoredString, Colorize};
+
+    pub fn location(s: ColoredString) -> ColoredString {
+        s.bold()
+    }
+
+    pub fn pointer(s: ColoredString) -> ColoredString {
+        s.cyan()
+    }
+
+    pub fn error(s: ColoredString) -> ColoredString {
+        s.red().bold()
+    }
+
+    pub fn warn(s: ColoredString) -> ColoredString {
+        s.yellow()
+    }
+
+    pub fn dim(s: ColoredString) -> ColoredString {
+        s.dimmed()
+    }
+}
+
+/// Something to write, in a style when its stream gets colour ([`Palette::painted`]).
+pub struct Painted<T> {
+    content: T,
+    style: Option<fn(ColoredString) -> ColoredString>,
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.style {
+            None => self.content.fmt(f),
+            Some(style) => style(self.content.to_string().normal()).fmt(f),
+        }
+    }
+}
+
+/// `INPUT:LINE:COL` (or `INPUT`) as [`location`] writes it, formatted where it is written;
+/// `colon` adds the `:` that ends it at the start of a line.
+pub struct Location<'a> {
+    pub input: &'a str,
+    pub at: Option<LineCol>,
+    pub colon: bool,
+}
+
+impl std::fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&escape(self.input))?;
+        if let Some(at) = self.at {
+            write!(f, ":{at}")?;
+        }
+        if self.colon {
+            f.write_str(":")?;
+        }
+        Ok(())
+    }
+}
+
 /// Styles for one output stream; all of them are no-ops when the stream gets no colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {
@@ -120,23 +183,33 @@ impl Palette {
     pub const PLAIN: Palette = Palette { enabled: false };
 
     fn paint(&self, text: &str, style: fn(ColoredString) -> ColoredString) -> String {
-        if self.enabled {
-            style(text.normal()).to_string()
-        } else {
-            text.to_string()
+        self.painted(text, style).to_string()
+    }
+
+    /// `content` to be written in `style` when the stream gets colour: formatted straight
+    /// into the output, with no `String` made when it does not (the lines of a large
+    /// capture's findings).
+    pub fn painted<T: std::fmt::Display>(
+        &self,
+        content: T,
+        style: fn(ColoredString) -> ColoredString,
+    ) -> Painted<T> {
+        Painted {
+            content,
+            style: self.enabled.then_some(style),
         }
     }
 
     pub fn location(&self, text: &str) -> String {
-        self.paint(text, |s| s.bold())
+        self.paint(text, style::location)
     }
 
     pub fn pointer(&self, text: &str) -> String {
-        self.paint(text, |s| s.cyan())
+        self.paint(text, style::pointer)
     }
 
     pub fn error(&self, text: &str) -> String {
-        self.paint(text, |s| s.red().bold())
+        self.paint(text, style::error)
     }
 
     pub fn good(&self, text: &str) -> String {
@@ -144,7 +217,7 @@ impl Palette {
     }
 
     pub fn warn(&self, text: &str) -> String {
-        self.paint(text, |s| s.yellow())
+        self.paint(text, style::warn)
     }
 
     pub fn heading(&self, text: &str) -> String {
@@ -152,7 +225,7 @@ impl Palette {
     }
 
     pub fn dim(&self, text: &str) -> String {
-        self.paint(text, |s| s.dimmed())
+        self.paint(text, style::dim)
     }
 
     /// JSON syntax colour (`fmt`): object keys.

@@ -34,6 +34,18 @@ pub fn is_unsafe(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether `bytes` (UTF-8) may hold a character of [`is_unsafe`]: a byte of a C0 control or
+/// DEL, or the lead byte of the encoding of a C1 control (`C2`) or of a bidi control (`E2`).
+/// `false` for nearly all text, found a block of bytes at a time without decoding it.
+fn may_be_unsafe(bytes: &[u8]) -> bool {
+    let suspect = |b: &u8| u8::from((*b < 0x20) | (*b == 0x7f) | (*b == 0xc2) | (*b == 0xe2));
+    let mut blocks = bytes.chunks_exact(32);
+    blocks
+        .by_ref()
+        .any(|block| block.iter().map(suspect).fold(0, |a, b| a | b) != 0)
+        || blocks.remainder().iter().any(|b| suspect(b) != 0)
+}
+
 /// `s` with every control and bidi character written visibly (`\u{1b}`); borrowed when
 /// there is none.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
@@ -48,9 +60,10 @@ pub fn escape_control_keep_newlines(s: &str) -> Cow<'_, str> {
 }
 
 fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| is_unsafe(c) && !(keep_newlines && c == '\n'))
+    if !may_be_unsafe(s.as_bytes())
+        || !s
+            .chars()
+            .any(|c| is_unsafe(c) && !(keep_newlines && c == '\n'))
     {
         return Cow::Borrowed(s);
     }
@@ -165,6 +178,31 @@ mod tests {
             escape_control("a\u{2028}b\u{200f}\u{a0}"),
             "a\u{2028}b\u{200f}\u{a0}"
         );
+    }
+
+    #[test]
+    fn the_quick_check_misses_no_unsafe_character() {
+        // Every character that is escaped is suspected, alone and inside a longer text at
+        // each place of a block of 32 bytes (and in the remainder after the blocks).
+        let pad = "x".repeat(40);
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_unsafe(c))
+        {
+            let mut buf = [0u8; 4];
+            let one = c.encode_utf8(&mut buf);
+            assert!(may_be_unsafe(one.as_bytes()), "{c:?}");
+            for at in [0, 1, 29, 31, 32, 33, 39] {
+                let text = format!("{}{one}{}", &pad[..at], &pad[at..]);
+                assert!(may_be_unsafe(text.as_bytes()), "{c:?} at {at}");
+                assert_ne!(escape_control(&text), text);
+            }
+        }
+        // Text with none of those bytes is not (a ZWJ, U+200D, starts with E2 and is).
+        assert!(!may_be_unsafe(
+            "Zoë 日本 👩 the quick brown fox, jumps".as_bytes()
+        ));
+        assert!(may_be_unsafe("👩\u{200d}👧".as_bytes()));
     }
 
     #[test]

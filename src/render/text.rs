@@ -8,7 +8,7 @@ use leadcheck::input::{InputError, Skipped};
 use leadcheck::lint::Level;
 use leadcheck::position::LineCol;
 
-use super::{Palette, escape, location, shown_pointer};
+use super::{Location, Palette, escape, location, shown_pointer, style};
 
 /// Writes one line per violation (and lint finding) of a record, one line for an unreadable
 /// one, and nothing for a valid one without findings. A lint finding says its level and
@@ -50,9 +50,16 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
     }
 }
 
+/// One line of a violation, formatted into `out` as it is written: a capture's findings
+/// are many lines, and no `String` is made for one when the stream gets no colour.
 fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) -> io::Result<()> {
-    let at = p.location(&format!("{}:", location(input, Some(v.at))));
-    let pointer = p.pointer(&shown_pointer(&v.pointer));
+    let at = Location {
+        input,
+        at: Some(v.at),
+        colon: true,
+    };
+    let at = p.painted(at, style::location);
+    let pointer = p.painted(shown_pointer(&v.pointer), style::pointer);
     match v.rule {
         None => writeln!(out, "{at} {pointer}: {}", escape(&v.message)),
         Some(rule) => writeln!(
@@ -65,12 +72,23 @@ fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) 
 }
 
 /// `warning[phone-e164]`, coloured by level.
-pub fn level_word(p: Palette, level: Level, rule: &str) -> String {
-    let word = format!("{}[{rule}]", level_name(level));
+pub fn level_word(p: Palette, level: Level, rule: &str) -> impl std::fmt::Display {
+    let word = LevelWord { level, rule };
     match level {
-        Level::Error => p.error(&word),
-        Level::Warn => p.warn(&word),
-        Level::Info | Level::Off => p.dim(&word),
+        Level::Error => p.painted(word, style::error),
+        Level::Warn => p.painted(word, style::warn),
+        Level::Info | Level::Off => p.painted(word, style::dim),
+    }
+}
+
+struct LevelWord<'a> {
+    level: Level,
+    rule: &'a str,
+}
+
+impl std::fmt::Display for LevelWord<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", level_name(self.level), self.rule)
     }
 }
 
@@ -207,6 +225,40 @@ mod tests {
         colored::control::set_override(true); // as the binary does
         let colored = counts(Palette { enabled: true }, &t);
         assert!(colored.contains("\u{1b}["), "{colored:?}");
+    }
+
+    #[test]
+    fn a_finding_is_one_line_plain_and_in_colour() {
+        let v = Violation {
+            pointer: "/contact_phone_number".into(),
+            at: LineCol { line: 3, column: 7 },
+            keyword: "phone-e164".into(),
+            message: "\"555\u{1b}\" is not E.164".into(),
+            schema_path: String::new(),
+            level: Level::Warn,
+            rule: Some("phone-e164"),
+        };
+        let line = |p: Palette| {
+            let mut out = Vec::new();
+            write_violation(&mut out, p, "in\u{7}.jsonl", &v).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            line(Palette::PLAIN),
+            "in\\u{7}.jsonl:3:7: warning[phone-e164]: /contact_phone_number: \"555\\u{1b}\" \
+             is not E.164\n"
+        );
+        colored::control::set_override(true); // as the binary does
+        let p = Palette { enabled: true };
+        assert_eq!(
+            line(p),
+            format!(
+                "{} {}: {}: \"555\\u{{1b}}\" is not E.164\n",
+                p.location("in\\u{7}.jsonl:3:7:"),
+                p.warn("warning[phone-e164]"),
+                p.pointer("/contact_phone_number")
+            )
+        );
     }
 
     #[test]
