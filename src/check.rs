@@ -713,36 +713,13 @@ fn explain(
     found: Vec<Found<'_>>,
     options: &Options,
 ) -> (Verdict, LintCounts) {
-    // A value that fails a `const` (the chat schema's "Chat") and an `enum` that holds it
-    // (the common schema's list of lead types) has one problem: keep the narrower
-    // statement. Likewise a value of the wrong type outside an enumeration (a number for
-    // lead_type): its type is the problem.
-    let narrower: HashSet<&str> = found
-        .iter()
-        .filter(|f| matches!(&*f.keyword, "const" | "type"))
-        .map(|f| f.pointer.as_str())
-        .collect();
-    // A value the schema rejects is reported once, by the schema: a lint rule's finding
-    // about the same value adds nothing (a recording URL that is not a URL).
-    let rejected: HashSet<&str> = found
-        .iter()
-        .filter(|f| matches!(f.what, What::Schema(_)))
-        .map(|f| f.pointer.as_str())
-        .collect();
-    let keep: Vec<bool> = found
-        .iter()
-        .map(|f| match f.what {
-            What::Lint(..) => !rejected.contains(f.pointer.as_str()),
-            _ => f.keyword != "enum" || !narrower.contains(f.pointer.as_str()),
-        })
-        .collect();
-    drop(narrower);
-    drop(rejected);
-    let mut found: Vec<Found<'_>> = found
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(f, keep)| keep.then_some(f))
-        .collect();
+    // Only beside the schema's errors is anything left out (a record with lint findings
+    // alone, the usual one, skips this).
+    let mut found = if found.iter().any(|f| matches!(f.what, What::Schema(_))) {
+        narrowest(found)
+    } else {
+        found
+    };
     // Positions of all of them in one pass over the record's text.
     let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
     let mut positions = record.positions(&pointers);
@@ -828,6 +805,39 @@ fn explain(
         omitted,
     };
     (verdict, counts)
+}
+
+/// What was found, without what another statement says better: of a value that fails a
+/// `const` (the chat schema's "Chat") and an `enum` that holds it (the common schema's
+/// list of lead types), the narrower statement; likewise of a value of the wrong type
+/// outside an enumeration (a number for lead_type), its type. A value the schema rejects
+/// is reported once, by the schema: a lint rule's finding about the same value adds
+/// nothing (a recording URL that is not a URL).
+fn narrowest(found: Vec<Found<'_>>) -> Vec<Found<'_>> {
+    let narrower: HashSet<&str> = found
+        .iter()
+        .filter(|f| matches!(&*f.keyword, "const" | "type"))
+        .map(|f| f.pointer.as_str())
+        .collect();
+    let rejected: HashSet<&str> = found
+        .iter()
+        .filter(|f| matches!(f.what, What::Schema(_)))
+        .map(|f| f.pointer.as_str())
+        .collect();
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| match f.what {
+            What::Lint(..) => !rejected.contains(f.pointer.as_str()),
+            _ => f.keyword != "enum" || !narrower.contains(f.pointer.as_str()),
+        })
+        .collect();
+    drop(narrower);
+    drop(rejected);
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, keep)| keep.then_some(f))
+        .collect()
 }
 
 fn unknown_message(key: &str, schema: &Schema) -> String {

@@ -330,3 +330,36 @@ fn the_documented_leadcheck_toml_examples_are_read() {
         }
     }
 }
+
+/// A value the schema rejects is reported once, by the schema: a rule's finding about the
+/// same value is left out (a recording URL that is no http(s) URL fails the phone call
+/// schema's pattern, and url-syntax), whether the record is a line of NDJSON (read onto a
+/// tape) or a pretty file (read into a value).
+#[test]
+fn a_value_the_schema_rejects_is_reported_by_the_schema_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../samples/types/phone-call.json")).unwrap();
+    v["recording"] = "javascript:alert(1)".into();
+    std::fs::write(
+        dir.path().join("line.jsonl"),
+        format!("{}\n", serde_json::to_string(&v).unwrap()),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pretty.json"),
+        serde_json::to_string_pretty(&v).unwrap(),
+    )
+    .unwrap();
+    for file in ["line.jsonl", "pretty.json"] {
+        let (code, stdout, _) = lint(&dir, &[file]);
+        assert_eq!(code, 1, "{stdout}");
+        let about: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("/recording:"))
+            .collect();
+        assert_eq!(about.len(), 1, "{file}: {stdout}");
+        assert!(!about[0].contains('['), "{file}: {}", about[0]);
+        assert!(about[0].contains("javascript:alert(1)"), "{}", about[0]);
+    }
+}

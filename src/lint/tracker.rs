@@ -185,7 +185,7 @@ impl Delivery {
 #[derive(Debug, Default)]
 struct Memory {
     state: Option<State>,
-    /// FNV-1a hashes of the last `last_updated` values, oldest overwritten first.
+    /// Hashes ([`stamp_hash`]) of the last `last_updated` values, oldest overwritten first.
     seen: [u64; REMEMBERED],
     len: u8,
     next: u8,
