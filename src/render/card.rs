@@ -41,7 +41,7 @@ pub fn write_card(out: &mut dyn Write, p: Palette, card: &Card, width: usize) ->
     writeln!(
         out,
         "{} {}",
-        p.location(&format!("{}:", super::location(&o.input, Some(o.start)))),
+        super::line_start(p, &o.input, Some(o.start)),
         p.heading(&super::escape(&lead))
     )?;
     match card.status {

@@ -99,6 +99,17 @@ pub fn location(input: &str, at: Option<LineCol>) -> String {
     .to_string()
 }
 
+/// `INPUT:LINE:COL:` (or `INPUT:`), in bold, as a line about a place starts (a violation,
+/// a note, a card's heading): formatted where it is written.
+pub fn line_start(p: Palette, input: &str, at: Option<LineCol>) -> impl std::fmt::Display + '_ {
+    let at = Location {
+        input,
+        at,
+        colon: true,
+    };
+    p.painted(at, style::location)
+}
+
 /// Text from an input (a value, a key, a file name) made safe for a terminal and for
 /// line-oriented formats: control characters (C0, DEL, C1) and the characters that reorder
 /// text (bidi overrides and isolates) are written as `\u{…}` escapes, so they show instead
@@ -154,10 +165,10 @@ impl<T: std::fmt::Display> std::fmt::Display for Painted<T> {
 
 /// `INPUT:LINE:COL` (or `INPUT`) as [`location`] writes it, formatted where it is written;
 /// `colon` adds the `:` that ends it at the start of a line.
-pub struct Location<'a> {
-    pub input: &'a str,
-    pub at: Option<LineCol>,
-    pub colon: bool,
+struct Location<'a> {
+    input: &'a str,
+    at: Option<LineCol>,
+    colon: bool,
 }
 
 impl std::fmt::Display for Location<'_> {

@@ -8,7 +8,7 @@ use leadcheck::input::{InputError, Skipped};
 use leadcheck::lint::Level;
 use leadcheck::position::LineCol;
 
-use super::{Location, Palette, escape, location, shown_pointer, style};
+use super::{Palette, escape, line_start, shown_pointer, style};
 
 /// Writes one line per violation (and lint finding) of a record, one line for an unreadable
 /// one, and nothing for a valid one without findings. A lint finding says its level and
@@ -43,7 +43,7 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
         Verdict::Unreadable { at, message } => writeln!(
             out,
             "{} {}: {}",
-            p.location(&format!("{}:", location(input, Some(*at)))),
+            line_start(p, input, Some(*at)),
             p.error("unreadable"),
             escape(message)
         ),
@@ -53,12 +53,7 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
 /// One line of a violation, formatted into `out` as it is written: a capture's findings
 /// are many lines, and no `String` is made for one when the stream gets no colour.
 fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) -> io::Result<()> {
-    let at = Location {
-        input,
-        at: Some(v.at),
-        colon: true,
-    };
-    let at = p.painted(at, style::location);
+    let at = line_start(p, input, Some(v.at));
     let pointer = p.painted(shown_pointer(&v.pointer), style::pointer);
     match v.rule {
         None => writeln!(out, "{at} {pointer}: {}", escape(&v.message)),
@@ -116,7 +111,7 @@ pub fn write_input_error(out: &mut dyn Write, p: Palette, e: &InputError) -> io:
     writeln!(
         out,
         "{} {}: {}",
-        p.location(&format!("{}:", location(&e.input, e.at))),
+        line_start(p, &e.input, e.at),
         p.error("error"),
         escape(&e.message)
     )
@@ -133,7 +128,7 @@ pub fn write_note(
     writeln!(
         out,
         "{} {}: {}",
-        p.location(&format!("{}:", location(input, at))),
+        line_start(p, input, at),
         p.warn("note"),
         escape(message)
     )
