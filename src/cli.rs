@@ -485,6 +485,12 @@ pub struct InputArgs {
     /// order, and the same, whatever the number.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+
+    /// Read every input on one thread with the sequential reader, parsing each record into
+    /// a value: the reference the parallel pipeline is tested against (hidden: slower,
+    /// never needed for the results, which are the same).
+    #[arg(long, hide = true)]
+    pub sequential: bool,
 }
 
 /// `--input-format`.

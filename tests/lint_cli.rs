@@ -89,7 +89,7 @@ fn an_error_finding_fails_and_warnings_only_with_fail_on_or_max_warnings() {
 /// `-q` prints nothing and `--max-errors` cuts what is printed, but every finding below
 /// `error` still counts for `--fail-on` and `--max-warnings`: those of one record's rules
 /// and those of a lead's records (a delivery repeated), on each path a record is read by
-/// (a line of NDJSON, a whole file with `-j1`).
+/// (a line of NDJSON, a whole file with the sequential reader, `--sequential`).
 #[test]
 fn findings_count_when_quiet_or_cut() {
     let dir = fixture(None);
@@ -100,9 +100,9 @@ fn findings_count_when_quiet_or_cut() {
     let settings: [&[&str]; 5] = [
         &[],
         &["-q"],
-        &["-q", "-j1"],
+        &["-q", "--sequential"],
         &["--max-errors", "1"],
-        &["--max-errors", "1", "-j1"],
+        &["--max-errors", "1", "--sequential"],
     ];
     for setting in settings {
         let code = |args: &[&str]| {
@@ -222,7 +222,7 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
     assert!(!stdout.contains("user-id-profile"), "{stdout}");
     assert_eq!(code, 0, "{stdout}");
     // Also when only the verdict is asked for, on each path a record is read by.
-    for quiet in [&["-q"][..], &["-q", "-j1"]] {
+    for quiet in [&["-q"][..], &["-q", "--sequential"]] {
         let args: Vec<&str> = quiet
             .iter()
             .copied()

@@ -1,5 +1,7 @@
 //! The parallel pipeline gives exactly the records, numbers, positions and errors of the
-//! sequential reader (`-j 1`), whatever the number of threads and however the input is cut.
+//! sequential reader (the hidden `--sequential`), whatever the number of threads (one
+//! included: `-j 1` and one-core machines take the pipeline too) and however the input is
+//! cut.
 
 mod common;
 
@@ -76,12 +78,15 @@ fn parallel_output_is_the_sequential_output() {
     std::fs::write(&path, &data).unwrap();
     let path = path.to_str().unwrap();
     for format in ["json", "text"] {
-        let reference = run(&["validate", "--format", format, "-j", "1", path], None);
+        let reference = run(
+            &["validate", "--format", format, "--sequential", path],
+            None,
+        );
         assert_eq!(reference.2, Some(1));
         assert!(reference.1.contains(" unreadable"), "{}", reference.1);
         let records: u64 = reference.1.split(' ').next().unwrap().parse().unwrap();
         assert!(records > 1500, "{}", reference.1);
-        for jobs in ["2", "3", "8"] {
+        for jobs in ["1", "2", "3", "8"] {
             let parallel = run(&["validate", "--format", format, "-j", jobs, path], None);
             assert!(
                 parallel.0 == reference.0,
@@ -92,7 +97,10 @@ fn parallel_output_is_the_sequential_output() {
         }
     }
     // stdin is always chunked: same records, named <stdin>.
-    let reference = run(&["validate", "--format", "json", "-j", "1", path], None);
+    let reference = run(
+        &["validate", "--format", "json", "--sequential", path],
+        None,
+    );
     let piped = run(
         &["validate", "--format", "json", "-j", "2", "-"],
         Some(&data),
@@ -124,7 +132,7 @@ fn parallel_lint_is_the_sequential_lint() {
         "json",
     ];
     let args = |jobs| [&lint[..], &["-j", jobs, path]].concat();
-    let reference = run(&args("1"), None);
+    let reference = run(&[&lint[..], &["--sequential", path]].concat(), None);
     assert_eq!(reference.2, Some(1));
     for rule in [
         "duplicate-delivery",
@@ -134,7 +142,7 @@ fn parallel_lint_is_the_sequential_lint() {
     ] {
         assert!(reference.0.contains(&format!("\"{rule}\"")), "{rule}");
     }
-    for jobs in ["2", "3"] {
+    for jobs in ["1", "2", "3"] {
         let parallel = run(&args(jobs), None);
         assert!(parallel.0 == reference.0, "-j {jobs}: stdout differs");
         assert_eq!(parallel.1, reference.1, "-j {jobs}");
@@ -155,9 +163,11 @@ fn many_files_keep_their_order() {
         std::fs::write(dir.path().join(format!("lead-{i:04}.json")), body).unwrap();
     }
     let d = dir.path().to_str().unwrap();
-    let one = run(&["validate", "--format", "json", "-j", "1", d], None);
-    let two = run(&["validate", "--format", "json", "-j", "2", d], None);
-    assert_eq!(one, two);
+    let one = run(&["validate", "--format", "json", "--sequential", d], None);
+    for jobs in ["1", "2"] {
+        let piped = run(&["validate", "--format", "json", "-j", jobs, d], None);
+        assert_eq!(piped, one, "-j {jobs}");
+    }
     let inputs: Vec<String> = common::json_lines(one.0.as_bytes())
         .iter()
         .map(|r| r["input"].as_str().unwrap().to_string())
@@ -169,14 +179,14 @@ fn many_files_keep_their_order() {
 }
 
 /// `tail -f capture | leadcheck validate`: each record is reported as it arrives, not when
-/// the input ends (on both paths: threads and -j 1).
+/// the input ends (on both paths: the pipeline and the sequential reader).
 #[test]
 fn a_live_stream_is_reported_record_by_record() {
     use std::io::{BufRead, BufReader, Write};
     use std::process::{Command, Stdio};
-    for jobs in ["1", "2"] {
+    for jobs in ["--sequential", "-j1", "-j2"] {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("leadcheck"))
-            .args(["validate", "-j", jobs])
+            .args(["validate", jobs])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -203,7 +213,7 @@ fn a_live_stream_is_reported_record_by_record() {
             stdout.read_line(&mut line).unwrap();
             assert!(
                 line.starts_with(&format!("<stdin>:{i}:13: /lead_id")),
-                "-j {jobs}, record {i}: {line:?}"
+                "{jobs}, record {i}: {line:?}"
             );
         }
         drop(stdin);
@@ -213,7 +223,7 @@ fn a_live_stream_is_reported_record_by_record() {
     }
 }
 
-/// Corner cases of the chunked path, each compared with `-j 1`: a line longer than a chunk
+/// Corner cases of the chunked path, each compared with the sequential reader: a line longer than a chunk
 /// whose part in a chunk is blank, an API page with no leads, an input of blanks only.
 #[test]
 fn chunk_corner_cases_match_the_sequential_reader() {
@@ -241,14 +251,16 @@ fn chunk_corner_cases_match_the_sequential_reader() {
     ];
     for (name, data) in cases {
         let one = run(
-            &["validate", "--format", "json", "-j", "1", "-"],
+            &["validate", "--format", "json", "--sequential", "-"],
             Some(&data),
         );
-        let two = run(
-            &["validate", "--format", "json", "-j", "2", "-"],
-            Some(&data),
-        );
-        assert_eq!(one, two, "{name}");
+        for jobs in ["1", "2"] {
+            let piped = run(
+                &["validate", "--format", "json", "-j", jobs, "-"],
+                Some(&data),
+            );
+            assert_eq!(piped, one, "{name}, -j {jobs}");
+        }
     }
     let two = run(&["validate", "-j", "2", "-"], Some(b"   \n  \n "));
     assert_eq!(

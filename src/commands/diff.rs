@@ -273,7 +273,7 @@ fn read_side(path: &Path, literal: bool, quiet: bool, s: &mut Streams<'_>) -> Re
             lists: false,
             ..ReadOptions::default()
         },
-        jobs: None,
+        ..scan::Options::default()
     };
     let work = |item: Item| item;
     let report = |s: &mut Streams<'_>, e: &InputError| -> Result<()> {

@@ -92,5 +92,6 @@ pub(crate) fn scan_options(args: &InputArgs, jobs: Option<u16>) -> scan::Options
             lists: true,
         },
         jobs: jobs.map(usize::from),
+        sequential: args.sequential,
     }
 }
