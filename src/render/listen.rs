@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
-use leadcheck::check::{Checked, Status, Verdict};
+use leadcheck::check::{Checked, Status};
 use leadcheck::client::{self, Response};
 use leadcheck::listen::{Config, Counts, Fsync, Notice, Place};
 use serde_json::{Value, json};
@@ -112,38 +112,9 @@ pub fn write_delivery(out: &mut dyn Write, p: Palette, d: &Shown<'_>) -> io::Res
         clean(&lead_id),
         clean(d.trigger.unwrap_or("-")),
     )?;
+    // A record's violations, one line each, as `validate` writes them, under the line.
     for checked in d.records {
-        write_problems(out, p, checked)?;
-    }
-    Ok(())
-}
-
-/// A record's violations, one line each, as `validate` writes them (indented under the
-/// delivery's line).
-fn write_problems(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::Result<()> {
-    let input = clean(&checked.origin.input);
-    match &checked.verdict {
-        Verdict::Valid { .. } => {}
-        Verdict::Invalid { violations, .. } => {
-            for v in violations {
-                writeln!(
-                    out,
-                    "       {} {}: {}",
-                    p.location(&format!("{input}:{}:", v.at)),
-                    p.pointer(&super::shown_pointer(&v.pointer)),
-                    clean(&v.message)
-                )?;
-            }
-        }
-        Verdict::Unreadable { at, message } => {
-            writeln!(
-                out,
-                "       {} {}: {}",
-                p.location(&format!("{input}:{at}:")),
-                p.error("unreadable"),
-                clean(message)
-            )?;
-        }
+        super::text::write_checked_indented(out, p, checked, "       ")?;
     }
     Ok(())
 }

@@ -14,10 +14,22 @@ use super::{Palette, escape, line_start, shown_pointer, style};
 /// one, and nothing for a valid one without findings. A lint finding says its level and
 /// rule: `INPUT:LINE:COL: warning[phone-e164]: /pointer: message`.
 pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::Result<()> {
+    write_checked_indented(out, p, checked, "")
+}
+
+/// [`write_checked`], each line after `indent` (`listen` writes a delivery's records under
+/// its line).
+pub fn write_checked_indented(
+    out: &mut dyn Write,
+    p: Palette,
+    checked: &Checked,
+    indent: &str,
+) -> io::Result<()> {
     let input = &checked.origin.input;
     match &checked.verdict {
         Verdict::Valid { findings } => {
             for v in findings {
+                out.write_all(indent.as_bytes())?;
                 write_violation(out, p, input, v)?;
             }
             Ok(())
@@ -27,9 +39,11 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
             omitted,
         } => {
             for v in violations {
+                out.write_all(indent.as_bytes())?;
                 write_violation(out, p, input, v)?;
             }
             if *omitted > 0 {
+                out.write_all(indent.as_bytes())?;
                 write_note(
                     out,
                     p,
@@ -42,7 +56,7 @@ pub fn write_checked(out: &mut dyn Write, p: Palette, checked: &Checked) -> io::
         }
         Verdict::Unreadable { at, message } => writeln!(
             out,
-            "{} {}: {}",
+            "{indent}{} {}: {}",
             line_start(p, input, Some(*at)),
             p.error("unreadable"),
             escape(message)
@@ -254,6 +268,63 @@ mod tests {
                 p.pointer("/contact_phone_number")
             )
         );
+    }
+
+    /// `listen` writes a delivery's records under its line: every line of a record, the
+    /// note of omitted violations and an unreadable record's line included, after the
+    /// indent, and otherwise as `validate` writes it.
+    #[test]
+    fn a_record_indented_is_validate_lines_after_the_indent() {
+        let origin = leadcheck::record::Origin {
+            input: "cap\u{1b}.http".into(),
+            record: 1,
+            start: LineCol { line: 9, column: 1 },
+            offset: 0,
+        };
+        let violation = Violation {
+            pointer: "/lead_id".into(),
+            at: LineCol {
+                line: 9,
+                column: 13,
+            },
+            keyword: "type".into(),
+            message: "expected an integer, found \"4\u{7}\"".into(),
+            schema_path: String::new(),
+            level: Level::Error,
+            rule: None,
+        };
+        let invalid = Checked {
+            origin: origin.clone(),
+            lead_id: None,
+            verdict: Verdict::Invalid {
+                violations: vec![violation],
+                omitted: 2,
+            },
+            lint: Default::default(),
+        };
+        let unreadable = Checked {
+            verdict: Verdict::Unreadable {
+                at: LineCol { line: 9, column: 5 },
+                message: "expected value".into(),
+            },
+            ..invalid.clone()
+        };
+        for checked in [&invalid, &unreadable] {
+            let lines = |indent| {
+                let mut out = Vec::new();
+                write_checked_indented(&mut out, Palette::PLAIN, checked, indent).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            let plain = lines("");
+            assert!(plain.starts_with("cap\\u{1b}.http:9:"), "{plain:?}");
+            let indented: String = plain.lines().map(|l| format!("   {l}\n")).collect();
+            assert_eq!(lines("   "), indented);
+        }
+        let mut out = Vec::new();
+        write_checked(&mut out, Palette::PLAIN, &invalid).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("/lead_id: expected an integer, found \"4\\u{7}\""));
     }
 
     #[test]
