@@ -223,8 +223,9 @@ fn a_live_stream_is_reported_record_by_record() {
     }
 }
 
-/// Corner cases of the chunked path, each compared with the sequential reader: a line longer than a chunk
-/// whose part in a chunk is blank, an API page with no leads, an input of blanks only.
+/// Corner cases of the chunked path, each compared with the sequential reader: a line
+/// longer than a chunk whose part in a chunk is blank, an API page with no leads, an input
+/// of blanks only.
 #[test]
 fn chunk_corner_cases_match_the_sequential_reader() {
     let mut long_blank = br#"{"lead_id": 1, "lead_type": "Chat"}"#.to_vec();
