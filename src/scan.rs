@@ -146,9 +146,11 @@ where
 {
     // One small file is done before threads would have started (and before the core count,
     // which reads cgroup files, is known). Anything else goes through the pipeline, also
-    // with one job (one core, or -j1): its workers take a line of NDJSON where it lies
-    // ([`Work::line`]), where the sequential reader builds the record's value first, which
-    // for `validate -q` on a capture of Chat payloads is 2.5 times the CPU time.
+    // with one job (one core, or -j1): its workers take each line of NDJSON of a chunked
+    // input (stdin, a file over 1 MiB) where it lies ([`Work::line`]), where the
+    // sequential reader builds the record's value first, which for `validate -q` on a
+    // capture of Chat payloads is 2.5 times the CPU time. (Small files, in batches, are
+    // still read whole into values.)
     let single_small_file = inputs.len() == 1 && small(&inputs[0]);
     if options.sequential || single_small_file {
         for input in &inputs {

@@ -28,17 +28,40 @@ fn fixture(config: Option<&str>) -> tempfile::TempDir {
 }
 
 fn lint(dir: &tempfile::TempDir, args: &[&str]) -> (i32, String, String) {
-    let out = leadcheck()
-        .current_dir(dir.path())
-        .arg("lint")
-        .args(args)
-        .output()
-        .unwrap();
+    lint_input(dir, args, None)
+}
+
+/// [`lint`] with `stdin` piped in.
+fn lint_input(
+    dir: &tempfile::TempDir,
+    args: &[&str],
+    stdin: Option<Vec<u8>>,
+) -> (i32, String, String) {
+    let mut cmd = leadcheck();
+    cmd.current_dir(dir.path()).arg("lint").args(args);
+    if let Some(stdin) = stdin {
+        cmd.write_stdin(stdin);
+    }
+    let out = cmd.output().unwrap();
     (
         out.status.code().unwrap(),
         text(&out.stdout),
         text(&out.stderr),
     )
+}
+
+/// [`lint`] of `args`, whose last is a file of `dir`, and the exit status; the same file on
+/// stdin must get the same one. A file of up to 1 MiB is read whole into values; stdin is
+/// cut into chunks, whose lines of NDJSON are checked where they lie, on a tape
+/// (`check_line`: under `-q` the rules only count their findings). So the two inputs take
+/// both ways a record is checked.
+fn lint_code_both_ways(dir: &tempfile::TempDir, args: &[&str]) -> i32 {
+    let by_file = lint(dir, args).0;
+    let (file, rest) = args.split_last().unwrap();
+    let data = std::fs::read(dir.path().join(file)).unwrap();
+    let piped = lint_input(dir, &[rest, &["-"][..]].concat(), Some(data));
+    assert_eq!(piped.0, by_file, "{args:?} on stdin: {}", piped.1);
+    by_file
 }
 
 /// The `level[rule]` words of the output, in order.
@@ -89,7 +112,7 @@ fn an_error_finding_fails_and_warnings_only_with_fail_on_or_max_warnings() {
 /// `-q` prints nothing and `--max-errors` cuts what is printed, but every finding below
 /// `error` still counts for `--fail-on` and `--max-warnings`: those of one record's rules
 /// and those of a lead's records (a delivery repeated), on each path a record is read by
-/// (a line of NDJSON, a whole file with the sequential reader, `--sequential`).
+/// (a line of NDJSON on stdin, on a tape; a small file, and `--sequential`, into values).
 #[test]
 fn findings_count_when_quiet_or_cut() {
     let dir = fixture(None);
@@ -107,7 +130,7 @@ fn findings_count_when_quiet_or_cut() {
     for setting in settings {
         let code = |args: &[&str]| {
             let all: Vec<&str> = setting.iter().chain(args).copied().collect();
-            lint(&dir, &all).0
+            lint_code_both_ways(&dir, &all)
         };
         let warn = "fixtures/warn.json";
         assert_eq!(code(&[warn]), 0, "{setting:?}");
@@ -202,7 +225,8 @@ fn unknown_names_are_usage_errors_with_a_did_you_mean() {
 fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
     let dir = fixture(Some(
         "[lint]\nphone-e164 = \"error\"\nquirk = \"off\"\n\n\
-         [lint.except]\n\"fixtures/error.json#/user_id\" = [\"user-id-profile\"]\n\n\
+         [lint.except]\n\"fixtures/error.json#/user_id\" = [\"user-id-profile\"]\n\
+         \"fixtures/big.jsonl#/user_id\" = [\"user-id-profile\"]\n\n\
          [validate]\ntype = \"phone-call\"\n",
     ));
     let (code, stdout, _) = lint(&dir, &["fixtures/warn.json"]);
@@ -221,14 +245,23 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
     let (code, stdout, _) = lint(&dir, &["--type", "chat", "fixtures/error.json"]);
     assert!(!stdout.contains("user-id-profile"), "{stdout}");
     assert_eq!(code, 0, "{stdout}");
-    // Also when only the verdict is asked for, on each path a record is read by.
-    for quiet in [&["-q"][..], &["-q", "--sequential"]] {
-        let args: Vec<&str> = quiet
-            .iter()
-            .copied()
-            .chain(["--type", "chat", "fixtures/error.json"])
-            .collect();
-        assert_eq!(lint(&dir, &args).0, 0, "{args:?}");
+    // Also when only the verdict is asked for, on each path a record is read by: a small
+    // file is read whole into values, a file over 1 MiB is cut into chunks whose lines are
+    // checked on a tape (the record, then blank lines).
+    let error = std::fs::read_to_string(dir.path().join("fixtures/error.json")).unwrap();
+    let big = format!("{error}\n{}", "\n".repeat(1_100_000));
+    std::fs::write(dir.path().join("fixtures/big.jsonl"), big).unwrap();
+    for quiet in [&["-q"][..], &["-q", "--sequential"], &[]] {
+        for file in ["fixtures/error.json", "fixtures/big.jsonl"] {
+            let args: Vec<&str> = quiet
+                .iter()
+                .copied()
+                .chain(["--type", "chat", file])
+                .collect();
+            let (code, stdout, _) = lint(&dir, &args);
+            assert_eq!(code, 0, "{args:?}");
+            assert!(!stdout.contains("user-id-profile"), "{args:?}: {stdout}");
+        }
     }
     // --list says where each level comes from.
     let (code, stdout, _) = lint(&dir, &["--list"]);
@@ -333,8 +366,8 @@ fn the_documented_leadcheck_toml_examples_are_read() {
 
 /// A value the schema rejects is reported once, by the schema: a rule's finding about the
 /// same value is left out (a recording URL that is no http(s) URL fails the phone call
-/// schema's pattern, and url-syntax), whether the record is a line of NDJSON (read onto a
-/// tape) or a pretty file (read into a value).
+/// schema's pattern, and url-syntax), whether the record is a line of NDJSON on stdin (read
+/// onto a tape) or a file (read into a value).
 #[test]
 fn a_value_the_schema_rejects_is_reported_by_the_schema_alone() {
     let dir = tempfile::tempdir().unwrap();
@@ -351,8 +384,10 @@ fn a_value_the_schema_rejects_is_reported_by_the_schema_alone() {
         serde_json::to_string_pretty(&v).unwrap(),
     )
     .unwrap();
-    for file in ["line.jsonl", "pretty.json"] {
-        let (code, stdout, _) = lint(&dir, &[file]);
+    let line = std::fs::read(dir.path().join("line.jsonl")).unwrap();
+    for file in ["line.jsonl", "pretty.json", "-"] {
+        let stdin = (file == "-").then(|| line.clone());
+        let (code, stdout, _) = lint_input(&dir, &[file], stdin);
         assert_eq!(code, 1, "{stdout}");
         let about: Vec<&str> = stdout
             .lines()
