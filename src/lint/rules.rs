@@ -737,11 +737,9 @@ fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
 /// brackets or quotes, and no leading, trailing or doubled dot; a domain of two or more
 /// labels of letters, digits and inner hyphens (any script), the last one not all digits.
 fn is_plausible_email(s: &str) -> bool {
-    if s.is_ascii() {
-        is_plausible_ascii_email(s.as_bytes())
-    } else {
-        is_plausible_any_email(s)
-    }
+    // The ASCII check says no to any text with a byte past ASCII (no class has one), so
+    // the usual address is read once, and other text also by the general check.
+    is_plausible_ascii_email(s.as_bytes()) || (!s.is_ascii() && is_plausible_any_email(s))
 }
 
 /// Classes of ASCII bytes in an email address, for [`is_plausible_ascii_email`]: what a
@@ -1542,6 +1540,14 @@ mod tests {
             ("+1 704 469 5325", "704 469 5324"),
             (long.as_str(), "+1"),
             (long.as_str(), long.as_str()),
+            // Numbers of 18 to 21 digits, and leading zeros.
+            ("1234567890123456789", "001234567890123456789"),
+            ("1234567890123456789", "91234567890123456789"),
+            ("1234567890123456789", "234567890123456789"),
+            ("99999999999999999999", "999999999999999999"),
+            ("18446744073709551616", "8446744073709551616"),
+            ("12345678901234567890", "12345678901234567890"),
+            ("1-0000000", "0000000"),
         ];
         for (a, b) in cases {
             assert_eq!(same_phone(a, b), same_phone_any(a, b), "{a} {b}");
@@ -1549,6 +1555,13 @@ mod tests {
         }
         assert!(same_phone("+17044695324", "(704) 469-5324"));
         assert!(!same_phone("+1 704 469 5325", "704 469 5324"));
+        // And on every pair of strings of up to 4 characters from the ones that matter.
+        let texts = strings_of(&['0', '1', '2', '-'], 4);
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(same_phone(a, b), same_phone_any(a, b), "{a} {b}");
+            }
+        }
     }
 
     #[test]
@@ -1779,6 +1792,17 @@ mod tests {
                 is_plausible_any_email(&text),
                 "{text}"
             );
+        }
+        // Text past ASCII is the general check's: the ASCII check never accepts it, so
+        // `is_plausible_email` may ask it first.
+        for text in strings_of(&['a', '.', '@', 'é', '-'], 6) {
+            let expected = if text.is_ascii() {
+                is_plausible_ascii_email(text.as_bytes())
+            } else {
+                assert!(!is_plausible_ascii_email(text.as_bytes()), "{text}");
+                is_plausible_any_email(&text)
+            };
+            assert_eq!(is_plausible_email(&text), expected, "{text}");
         }
         assert!(is_plausible_email("a@b.co") && !is_plausible_email("a@b..co"));
         assert!(is_ascii_host(b"a-b.c_d") && !is_ascii_host(b"") && !is_ascii_host(b".a"));

@@ -106,6 +106,11 @@ enum Stamp {
 impl Stamp {
     fn new(text: &str) -> Stamp {
         let mut bytes = [0u8; 31];
+        // WhatConverts' length, copied as a fixed size (inline, not a call to `memcpy`).
+        if let Ok(stamp) = <&[u8; 20]>::try_from(text.as_bytes()) {
+            bytes[..20].copy_from_slice(stamp);
+            return Stamp::Short { len: 20, bytes };
+        }
         match bytes.get_mut(..text.len()) {
             Some(head) => {
                 head.copy_from_slice(text.as_bytes());
