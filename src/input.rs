@@ -27,6 +27,10 @@ pub enum Source {
     File(PathBuf),
 }
 
+/// The name records read from standard input are reported under (and the location
+/// `leadcheck.toml`'s exceptions give it).
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// One input to read, with the name its records are reported under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -39,7 +43,7 @@ pub struct Input {
 impl Input {
     pub fn stdin() -> Input {
         Input {
-            name: "<stdin>".into(),
+            name: STDIN_NAME.into(),
             source: Source::Stdin,
             size: None,
         }

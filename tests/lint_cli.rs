@@ -282,6 +282,44 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
 }
 
 #[test]
+fn piped_input_has_the_exceptions_written_for_stdin_wherever_leadcheck_runs() {
+    let dir = fixture(Some(
+        "[lint.except]\n\"<stdin>#/user_id\" = [\"user-id-profile\"]\n",
+    ));
+    let error = std::fs::read(dir.path().join("fixtures/error.json")).unwrap();
+    // Run from a directory below the configuration file's, which is found upward.
+    let run = |args: &[&str], stdin: Option<&[u8]>| {
+        let mut cmd = leadcheck();
+        cmd.current_dir(dir.path().join("fixtures"))
+            .args(["lint", "--type", "chat"])
+            .args(args);
+        if let Some(stdin) = stdin {
+            cmd.write_stdin(stdin.to_vec());
+        }
+        let out = cmd.output().unwrap();
+        (out.status.code().unwrap(), text(&out.stdout))
+    };
+    for quiet in [&[][..], &["-q"]] {
+        let (code, stdout) = run(quiet, Some(&error));
+        assert_eq!(code, 0, "{quiet:?}: {stdout}");
+        assert!(!stdout.contains("user-id-profile"), "{stdout}");
+        // Not for a file.
+        let args: Vec<&str> = quiet.iter().copied().chain(["error.json"]).collect();
+        let (code, stdout) = run(&args, None);
+        assert_eq!(code, 1, "{args:?}: {stdout}");
+    }
+    // A file's or a directory's exception is not piped input's, even where they are.
+    let dir = fixture(Some(
+        "[lint.except]\n\"fixtures/error.json#/user_id\" = [\"user-id-profile\"]\n\
+         \".\" = [\"quirk\"]\n",
+    ));
+    let (code, stdout, _) = lint_input(&dir, &["--type", "chat"], Some(error));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("error[user-id-profile]"), "{stdout}");
+    assert!(stdout.contains("info["), "{stdout}");
+}
+
+#[test]
 fn diff_takes_its_ignore_list_from_leadcheck_toml() {
     let dir = fixture(Some(
         "[diff]\nignore = [\"/contact_phone_number\", \"/user_id\"]\n",

@@ -32,6 +32,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::registry::{Level, Rule, RuleSet, Target};
+use crate::input::STDIN_NAME;
 use crate::position::LineCol;
 use crate::schema::LeadType;
 use crate::suggest;
@@ -71,8 +72,12 @@ pub struct Setting {
 pub struct Exception {
     /// The key as written.
     pub key: String,
-    /// Absolute and normalised.
+    /// Absolute and normalised (for [`STDIN_NAME`], the name in the file's directory,
+    /// which no file input is matched against).
     pub path: PathBuf,
+    /// Written as [`STDIN_NAME`]: the exception is about piped input, wherever leadcheck
+    /// runs, and about no file.
+    pub piped: bool,
     pub pointer: Option<String>,
     pub rules: RuleSet,
     pub at: LineCol,
@@ -217,16 +222,20 @@ impl Config {
         self.exceptions_for(input_path).exempt(pointer, rule)
     }
 
-    /// The exceptions that apply to one input, to test many findings of it cheaply.
+    /// The exceptions that apply to one input, to test many findings of it cheaply. Piped
+    /// input, reported as [`STDIN_NAME`], has the exceptions written for that name, and
+    /// no file's or directory's (it is in none).
     pub fn exceptions_for(&self, input_path: &Path) -> InputExceptions<'_> {
-        let input = normalise(&absolute(input_path));
-        InputExceptions {
-            exceptions: self
-                .except
+        let exceptions = if input_path == Path::new(STDIN_NAME) {
+            self.except.iter().filter(|e| e.piped).collect()
+        } else {
+            let input = normalise(&absolute(input_path));
+            self.except
                 .iter()
-                .filter(|e| input.starts_with(&e.path))
-                .collect(),
-        }
+                .filter(|e| !e.piped && input.starts_with(&e.path))
+                .collect()
+        };
+        InputExceptions { exceptions }
     }
 }
 
@@ -472,6 +481,7 @@ impl Parser<'_> {
                 config.except.push(Exception {
                     key: text.to_string(),
                     path: normalise(&config.base.join(file)),
+                    piped: file == STDIN_NAME,
                     pointer: pointer.map(str::to_string),
                     rules,
                     at: LineCol::START.advance(&self.text.as_bytes()[..key.span().start]),
@@ -856,6 +866,21 @@ ignore = ["last_updated", 5]
         ));
         // `..` in the config file leaves its directory.
         assert!(c.exempt(Path::new("elsewhere/x.json"), "/x", "lead-state-spelling"));
+        // Piped input has only the exceptions written for `<stdin>`, wherever leadcheck
+        // runs; a file of that name has none of them.
+        let piped = Config::parse(
+            "[lint.except]\n\"<stdin>#/user_id\" = [\"user-id-profile\"]\n\".\" = [\"quirk\"]\n",
+            Path::new("/elsewhere/conf/leadcheck.toml"),
+        )
+        .unwrap();
+        let stdin = Path::new("<stdin>");
+        assert!(piped.exempt(stdin, "/user_id", "user-id-profile"));
+        assert!(!piped.exempt(stdin, "/user_id", "phone-e164"));
+        assert!(!piped.exempt(stdin, "/lead_state", "lead-state-spelling"));
+        let file_named_so = Path::new("/elsewhere/conf/<stdin>");
+        assert!(!piped.exempt(file_named_so, "/user_id", "user-id-profile"));
+        assert!(piped.exempt(file_named_so, "/lead_state", "lead-state-spelling"));
+        assert!(!c.exempt(stdin, "/contact_phone_number", "phone-e164"));
         // Many findings of one input.
         let input = c.exceptions_for(f43);
         assert!(input.exempt("/field_mappings/Email", "mapping-mismatch"));

@@ -58,7 +58,7 @@ fn rule_description(keyword: &str) -> String {
 /// `file://` URIs; anything but unreserved characters and `/` is percent-encoded (so a
 /// colon cannot pass for a scheme). `None` for stdin, which has no URI.
 pub fn uri(name: &str) -> Option<String> {
-    if name == "<stdin>" {
+    if name == leadcheck::input::STDIN_NAME {
         return None;
     }
     let path = if cfg!(windows) {
