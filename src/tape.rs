@@ -851,8 +851,19 @@ pub struct TapeObject<'t> {
 }
 
 impl<'t> TapeObject<'t> {
-    /// The member `name`, by a scan of the members.
+    /// The member `name`: among the root's keys by the hashes the parser gave them (a
+    /// scan of eight-byte words; a key of the name's hash is then compared whole), in any
+    /// other object by a scan of the members.
     pub fn find(&self, name: &str) -> Option<TapeNode<'t>> {
+        let doc = self.doc;
+        if self.index == 0 && doc.root_keys.len() == self.len as usize {
+            let hash = hash_key(name.as_bytes());
+            return doc
+                .root_keys
+                .iter()
+                .find(|&&(h, k)| h == hash && doc.key(k) == name)
+                .map(|&(_, k)| TapeNode { doc, index: k + 1 });
+        }
         let entries = self.doc.entries;
         let mut k = self.index + 1;
         for _ in 0..self.len {
@@ -1938,6 +1949,48 @@ mod tests {
             for at in 0..70 {
                 let text = format!("\"{}{good}{}\"", "a".repeat(at), "b".repeat(70 - at));
                 assert!(tape.parse(text.as_bytes()).is_ok(), "{good} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn members_are_found_by_name_on_the_root_and_below_it() {
+        // Keys of one hash (alike in the bytes it reads, or made to collide), an escaped
+        // key, and the same keys one level down, where the members are scanned.
+        let twin = collision_of("sixteen_bytes_xx");
+        let keys = [
+            "contact_zzzzz_address",
+            "contact_email_address",
+            twin.as_str(),
+            "sixteen_bytes_xx",
+            "ab",
+            "",
+            "lead_id",
+        ];
+        let mut object = serde_json::Map::new();
+        for (i, key) in keys.iter().enumerate() {
+            object.insert(key.to_string(), Value::from(i));
+        }
+        let value = Value::Object(object);
+        // "ab" written as "a\u0062".
+        let text = |v: &Value| {
+            let text = serde_json::to_string(v).unwrap();
+            text.replacen("\"ab\"", "\"a\\u0062\"", 1)
+        };
+        let (root_text, text) = (text(&value), text(&serde_json::json!({"outer": value})));
+        let mut tape = Tape::new();
+        for (text, nested) in [(root_text, false), (text, true)] {
+            let doc = tape.parse(text.as_bytes()).unwrap();
+            let mut object = doc.root().as_object().unwrap();
+            if nested {
+                object = object.find("outer").unwrap().as_object().unwrap();
+            }
+            for (i, key) in keys.iter().enumerate() {
+                let found = object.find(key).map(|n| n.value());
+                assert_eq!(found, Some(Value::from(i)), "{key:?} nested: {nested}");
+            }
+            for absent in ["contact_yyyyy_address", "sixteen_bytes_xy", "a", "lead_ids"] {
+                assert!(object.find(absent).is_none(), "{absent} nested: {nested}");
             }
         }
     }
