@@ -50,8 +50,13 @@ impl Input {
     }
 
     pub fn file(path: PathBuf) -> Input {
+        let mut name = path.display().to_string();
+        // A file of that name is not piped input, in reports and `[lint.except]` alike.
+        if name == STDIN_NAME {
+            name.insert_str(0, "./");
+        }
         Input {
-            name: path.display().to_string().into(),
+            name: name.into(),
             source: Source::File(path),
             size: None,
         }

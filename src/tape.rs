@@ -171,9 +171,9 @@ impl Tape {
             return Err(Rejected::Unsupported);
         }
         // Every byte outside a string is ASCII in a JSON text, so a text serde_json accepts
-        // is UTF-8 throughout, and every string in it is. Checked 32 bytes at a time
+        // is UTF-8 throughout, and every string in it is. Checked a block of bytes at a time
         // (simdutf8, which picks AVX2 or SSE4.2 at run time): where the error is does not
-        // matter here, the sequential reader reports it.
+        // matter here, the text is rejected and serde_json reports it.
         let text = simdutf8::basic::from_utf8(input).map_err(|_| Rejected::Syntax)?;
         let mut parser = Parser {
             bytes: input,
@@ -464,8 +464,8 @@ impl Json for TapeJson {
     type PreparedKey = Box<str>;
     type StringBuffer = ();
 
-    // A lookup is a scan of the members, so one pass over them never costs more than the
-    // lookups it replaces. The bound only keeps jsonschema's `KEYS_PER_LOOKUP * count` from
+    // A lookup is a scan (of the root's key hashes, or of another object's members), so one
+    // pass over the members never costs more than the lookups it replaces. The bound only keeps jsonschema's `KEYS_PER_LOOKUP * count` from
     // overflowing.
     const KEYS_PER_LOOKUP: usize = usize::MAX >> 8;
     const ACYCLIC: bool = true;
@@ -851,9 +851,9 @@ pub struct TapeObject<'t> {
 }
 
 impl<'t> TapeObject<'t> {
-    /// The member `name`: among the root's keys by the hashes the parser gave them (a
-    /// scan of eight-byte words; a key of the name's hash is then compared whole), in any
-    /// other object by a scan of the members.
+    /// The member `name`: among the root's keys by the hashes the parser gave them (a scan
+    /// comparing the keys' 8-byte hashes; a key of the name's hash is then compared whole),
+    /// in any other object by a scan of the members.
     pub fn find(&self, name: &str) -> Option<TapeNode<'t>> {
         let doc = self.doc;
         if self.index == 0 && doc.root_keys.len() == self.len as usize {
@@ -1246,7 +1246,8 @@ impl Parser<'_> {
         if len > 1 && self.has_duplicate(first_key) {
             return Err(Rejected::DuplicateKey);
         }
-        // The root's keys are kept, to find members by them (see `NameSet`).
+        // The root's keys are kept, to find members by them (see `NameSet` and
+        // `TapeObject::find`).
         if depth > 1 {
             self.tape.keys.truncate(first_key);
         }

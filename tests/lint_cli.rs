@@ -303,11 +303,19 @@ fn piped_input_has_the_exceptions_written_for_stdin_wherever_leadcheck_runs() {
         let (code, stdout) = run(quiet, Some(&error));
         assert_eq!(code, 0, "{quiet:?}: {stdout}");
         assert!(!stdout.contains("user-id-profile"), "{stdout}");
-        // Not for a file.
-        let args: Vec<&str> = quiet.iter().copied().chain(["error.json"]).collect();
-        let (code, stdout) = run(&args, None);
-        assert_eq!(code, 1, "{args:?}: {stdout}");
+        // Not for a file, even one named so (reported as ./<stdin>).
+        for file in ["error.json", "<stdin>"] {
+            std::fs::write(dir.path().join("fixtures/<stdin>"), &error).unwrap();
+            let args: Vec<&str> = quiet.iter().copied().chain([file]).collect();
+            let (code, stdout) = run(&args, None);
+            assert_eq!(code, 1, "{args:?}: {stdout}");
+        }
     }
+    let (_, stdout) = run(&["<stdin>"], None);
+    assert!(
+        stdout.starts_with("./<stdin>:1:") && stdout.contains("error[user-id-profile]"),
+        "{stdout}"
+    );
     // A file's or a directory's exception is not piped input's, even where they are.
     let dir = fixture(Some(
         "[lint.except]\n\"fixtures/error.json#/user_id\" = [\"user-id-profile\"]\n\
@@ -316,7 +324,7 @@ fn piped_input_has_the_exceptions_written_for_stdin_wherever_leadcheck_runs() {
     let (code, stdout, _) = lint_input(&dir, &["--type", "chat"], Some(error));
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("error[user-id-profile]"), "{stdout}");
-    assert!(stdout.contains("info["), "{stdout}");
+    assert!(stdout.contains("info[lead-state-spelling]"), "{stdout}");
 }
 
 #[test]

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! The file is found upward from a directory ([`Config::discover`]) or given
-//! ([`Config::load`]). Paths in it are relative to its own directory. Every unknown table or
+//! ([`Config::load`]). Paths in it are relative to its own directory; `<stdin>` names piped
+//! input. Every unknown table or
 //! key and every bad value is reported with its line:column and, for a near miss, a
 //! did-you-mean; all of them at once, in file order.
 
@@ -66,8 +67,9 @@ pub struct Setting {
     pub at: LineCol,
 }
 
-/// One entry of `[lint.except]`: the named rules do not report at `path` (a file, or every
-/// file under a directory), at `pointer` and everything under it (or anywhere).
+/// One entry of `[lint.except]`: the named rules do not report at `path` (a file, every
+/// file under a directory, or piped input: [`Exception::piped`]), at `pointer` and
+/// everything under it (or anywhere).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exception {
     /// The key as written.
@@ -214,7 +216,8 @@ impl Config {
     }
 
     /// Whether `[lint.except]` exempts `rule`'s findings at `pointer` in the input
-    /// `input_path` (as given on the command line: relative to the current directory).
+    /// `input_path` (as given on the command line: relative to the current directory; or
+    /// [`STDIN_NAME`], piped input).
     pub fn exempt(&self, input_path: &Path, pointer: &str, rule: &str) -> bool {
         if self.except.is_empty() {
             return false;
@@ -460,7 +463,7 @@ impl Parser<'_> {
                 self.problem(
                     key.span(),
                     format!(
-                        "{}: an exception starts with a file or directory path",
+                        "{}: an exception starts with a file or directory path, or <stdin>",
                         quote(text)
                     ),
                 );
@@ -769,7 +772,7 @@ ignore = ["last_updated", 5]
                 r#"3:10: "warning" is not a level; expected "error", "warn", "info" or "off"; did you mean "warn"?"#,
                 r#"4:9: expected a level ("error", "warn", "info" or "off"), found integer"#,
                 r#"5:12: "loud" is not a level; expected "error", "warn", "info" or "off""#,
-                r##"8:1: "#/x": an exception starts with a file or directory path"##,
+                r##"8:1: "#/x": an exception starts with a file or directory path, or <stdin>"##,
                 r#"9:1: "x~2" is not a JSON Pointer ("" or /key/…, with ~0 for ~ and ~1 for /)"#,
                 r#"10:12: an empty list exempts nothing; name rules or groups"#,
                 r#"11:15: "phone-e16": no rule or group has this name in [lint.except]; did you mean "phone-e164"?"#,
@@ -867,7 +870,8 @@ ignore = ["last_updated", 5]
         // `..` in the config file leaves its directory.
         assert!(c.exempt(Path::new("elsewhere/x.json"), "/x", "lead-state-spelling"));
         // Piped input has only the exceptions written for `<stdin>`, wherever leadcheck
-        // runs; a file of that name has none of them.
+        // runs; a file of that name has none of them (on the command line it is named
+        // `./<stdin>`: `Input::file`).
         let piped = Config::parse(
             "[lint.except]\n\"<stdin>#/user_id\" = [\"user-id-profile\"]\n\".\" = [\"quirk\"]\n",
             Path::new("/elsewhere/conf/leadcheck.toml"),
