@@ -171,9 +171,9 @@ impl Tape {
             return Err(Rejected::Unsupported);
         }
         // Every byte outside a string is ASCII in a JSON text, so a text serde_json accepts
-        // is UTF-8 throughout, and every string in it is. Checked a block of bytes at a time
-        // (simdutf8, which picks AVX2 or SSE4.2 at run time): where the error is does not
-        // matter here, the text is rejected and serde_json reports it.
+        // is UTF-8 throughout, and every string in it is. Checked a block of bytes at a
+        // time (simdutf8, which picks AVX2 or SSE4.2 at run time): where the error is does
+        // not matter here, the text is rejected and serde_json reports it.
         let text = simdutf8::basic::from_utf8(input).map_err(|_| Rejected::Syntax)?;
         let mut parser = Parser {
             bytes: input,
@@ -363,6 +363,13 @@ impl<'t> crate::lint::Node<'t> for TapeNode<'t> {
 }
 
 impl<'t> Doc<'t> {
+    /// The `(hash, key entry)` pairs of the object at `index` with `len` members, when the
+    /// parser kept them: the root's (others' are dropped once checked for duplicates).
+    #[inline]
+    fn hashed_keys(&self, index: u32, len: u32) -> Option<&'t [(u64, u32)]> {
+        (index == 0 && self.root_keys.len() == len as usize).then_some(self.root_keys)
+    }
+
     #[inline]
     fn string(&self, entry: Entry) -> Option<&'t str> {
         match entry {
@@ -465,8 +472,8 @@ impl Json for TapeJson {
     type StringBuffer = ();
 
     // A lookup is a scan (of the root's key hashes, or of another object's members), so one
-    // pass over the members never costs more than the lookups it replaces. The bound only keeps jsonschema's `KEYS_PER_LOOKUP * count` from
-    // overflowing.
+    // pass over the members never costs more than the lookups it replaces. The bound only
+    // keeps jsonschema's `KEYS_PER_LOOKUP * count` from overflowing.
     const KEYS_PER_LOOKUP: usize = usize::MAX >> 8;
     const ACYCLIC: bool = true;
 
@@ -780,8 +787,8 @@ impl<'t> TapeNode<'t> {
         let Entry::Object { len, .. } = self.entry() else {
             return false;
         };
-        if self.index == 0
-            && doc.root_keys.len() == len as usize
+        let hashed = doc.hashed_keys(self.index, len);
+        if let Some(keys) = hashed
             && let Some((shift, table)) = &set.direct
         {
             // Which names are among the keys and where, by a byte of the hashes alone and
@@ -790,7 +797,7 @@ impl<'t> TapeNode<'t> {
             // slot 0, which no name has, and not marked present.
             let mut at = [0u32; 32];
             let mut present = 0u32;
-            for &(hash, k) in doc.root_keys {
+            for &(hash, k) in keys {
                 // A slot of 1 to 31 (`& 31` only tells the compiler so), or 0 when the byte
                 // names no name: slot 0's hash may match a key's, and its mark is dropped
                 // below.
@@ -824,8 +831,8 @@ impl<'t> TapeNode<'t> {
             // A key with a name's hash but not its name (made to collide): each key then
             // looked up whole, below (the names found so far are found again).
         }
-        if self.index == 0 && doc.root_keys.len() == len as usize {
-            for &(hash, k) in doc.root_keys {
+        if let Some(keys) = hashed {
+            for &(hash, k) in keys {
                 let name = || key_bytes(doc.text.as_bytes(), doc.decoded, doc.entries[k as usize]);
                 if let Some(i) = set.find(hash, name) {
                     found(i, TapeNode { doc, index: k + 1 });
@@ -856,10 +863,9 @@ impl<'t> TapeObject<'t> {
     /// in any other object by a scan of the members.
     pub fn find(&self, name: &str) -> Option<TapeNode<'t>> {
         let doc = self.doc;
-        if self.index == 0 && doc.root_keys.len() == self.len as usize {
+        if let Some(keys) = doc.hashed_keys(self.index, self.len) {
             let hash = hash_key(name.as_bytes());
-            return doc
-                .root_keys
+            return keys
                 .iter()
                 .find(|&&(h, k)| h == hash && doc.key(k) == name)
                 .map(|&(_, k)| TapeNode { doc, index: k + 1 });

@@ -299,13 +299,13 @@ fn piped_input_has_the_exceptions_written_for_stdin_wherever_leadcheck_runs() {
         let out = cmd.output().unwrap();
         (out.status.code().unwrap(), text(&out.stdout))
     };
+    std::fs::write(dir.path().join("fixtures/<stdin>"), &error).unwrap();
     for quiet in [&[][..], &["-q"]] {
         let (code, stdout) = run(quiet, Some(&error));
         assert_eq!(code, 0, "{quiet:?}: {stdout}");
         assert!(!stdout.contains("user-id-profile"), "{stdout}");
         // Not for a file, even one named so (reported as ./<stdin>).
         for file in ["error.json", "<stdin>"] {
-            std::fs::write(dir.path().join("fixtures/<stdin>"), &error).unwrap();
             let args: Vec<&str> = quiet.iter().copied().chain([file]).collect();
             let (code, stdout) = run(&args, None);
             assert_eq!(code, 1, "{args:?}: {stdout}");

@@ -20,9 +20,8 @@
 //!
 //! The file is found upward from a directory ([`Config::discover`]) or given
 //! ([`Config::load`]). Paths in it are relative to its own directory; `<stdin>` names piped
-//! input. Every unknown table or
-//! key and every bad value is reported with its line:column and, for a near miss, a
-//! did-you-mean; all of them at once, in file order.
+//! input. Every unknown table or key and every bad value is reported with its line:column
+//! and, for a near miss, a did-you-mean; all of them at once, in file order.
 
 use std::fmt;
 use std::io;
