@@ -80,20 +80,28 @@ impl Mark {
 
 /// Characters in `bytes`: every byte that is not a UTF-8 continuation byte. Counted in
 /// blocks of 64 bytes whose count fits a byte, which the compiler turns into vector code.
+/// The last, shorter block is copied into a block of continuation bytes and counted by the
+/// same code, not a byte at a time: most runs counted, the bytes before a value of a
+/// record, end in one.
 pub fn count_chars(bytes: &[u8]) -> u64 {
     let mut blocks = bytes.chunks_exact(64);
     let mut n: u64 = blocks
         .by_ref()
-        .map(|block| u64::from(char_starts(block)))
+        .map(|block| u64::from(char_starts(block.try_into().expect("blocks of 64 bytes"))))
         .sum();
-    n += u64::from(char_starts(blocks.remainder()));
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut block = [0x80; 64];
+        block[..rest.len()].copy_from_slice(rest);
+        n += u64::from(char_starts(&block));
+    }
     n
 }
 
-/// The characters that start in a block of at most 255 bytes (its bytes that are not UTF-8
+/// The characters that start in a block of 64 bytes (its bytes that are not UTF-8
 /// continuation bytes), counted in a way the compiler vectorises.
 #[inline(always)]
-fn char_starts(block: &[u8]) -> u8 {
+fn char_starts(block: &[u8; 64]) -> u8 {
     block.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum()
 }
 
@@ -106,9 +114,9 @@ pub fn line_cols(text: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol>
     out
 }
 
-/// [`line_cols`] of a few offsets, with nothing allocated. Characters and line breaks are
-/// counted in the same blocks, so that the usual record of NDJSON, with no line break before
-/// the offsets, is read once; text with one takes [`line_cols`]'s pass.
+/// [`line_cols`] of a few offsets, with nothing allocated. Text with no line break before
+/// the offsets (the usual record of NDJSON, found so by `memchr`'s vector search) has only
+/// its characters counted; text with one takes [`line_cols`]'s pass.
 pub fn line_cols_of<const N: usize>(
     text: &[u8],
     start: LineCol,
@@ -117,41 +125,22 @@ pub fn line_cols_of<const N: usize>(
     let mut order: [usize; N] = std::array::from_fn(|i| i);
     order.sort_unstable_by_key(|&i| offsets[i]);
     let mut out = [start; N];
+    let last = order.last().map_or(0, |&i| offsets[i].min(text.len()));
+    if memchr::memchr(b'\n', &text[..last]).is_some() {
+        line_cols_into(text, start, &offsets, &mut order, &mut out);
+        return out;
+    }
     let (mut column, mut done) = (start.column, 0usize);
     for &i in &order {
         let offset = offsets[i].min(text.len());
-        if offset > done {
-            let (chars, breaks) = count_chars_and_breaks(&text[done..offset]);
-            if breaks > 0 {
-                line_cols_into(text, start, &offsets, &mut order, &mut out);
-                return out;
-            }
-            column += chars;
-            done = offset;
-        }
+        column += count_chars(&text[done..offset]);
+        done = offset;
         out[i] = LineCol {
             line: start.line,
             column,
         };
     }
     out
-}
-
-/// [`count_chars`], and the line breaks, in the same blocks.
-fn count_chars_and_breaks(bytes: &[u8]) -> (u64, u64) {
-    let count = |block: &[u8]| -> (u8, u8) {
-        let breaks = block.iter().map(|&b| u8::from(b == b'\n')).sum();
-        (char_starts(block), breaks)
-    };
-    let mut blocks = bytes.chunks_exact(64);
-    let (mut chars, mut breaks) = (0u64, 0u64);
-    for block in blocks.by_ref() {
-        let (c, b) = count(block);
-        chars += u64::from(c);
-        breaks += u64::from(b);
-    }
-    let (c, b) = count(blocks.remainder());
-    (chars + u64::from(c), breaks + u64::from(b))
 }
 
 /// [`line_cols`] into `out`, `order` holding `0..offsets.len()`.
@@ -640,6 +629,17 @@ mod tests {
             assert_eq!(count_chars(&bytes[..end]), one_by_one as u64, "{end}");
         }
         assert_eq!(count_chars(text.as_bytes()), text.chars().count() as u64);
+    }
+
+    #[test]
+    fn long_runs_are_counted_as_one_by_one() {
+        // More characters than a byte counts, and a last block of every length.
+        let text = "x".repeat(300) + &"é\n€".repeat(100);
+        let bytes = text.as_bytes();
+        for end in 0..bytes.len() {
+            let chars = bytes[..end].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+            assert_eq!(count_chars(&bytes[..end]), chars as u64, "{end}");
+        }
     }
 
     #[test]

@@ -39,11 +39,20 @@ pub fn is_unsafe(c: char) -> bool {
 /// `false` for nearly all text, found a block of bytes at a time without decoding it.
 fn may_be_unsafe(bytes: &[u8]) -> bool {
     let suspect = |b: &u8| u8::from((*b < 0x20) | (*b == 0x7f) | (*b == 0xc2) | (*b == 0xe2));
+    let any = |block: &[u8; 32]| block.iter().map(suspect).fold(0, |a, b| a | b) != 0;
     let mut blocks = bytes.chunks_exact(32);
-    blocks
+    if blocks
         .by_ref()
-        .any(|block| block.iter().map(suspect).fold(0, |a, b| a | b) != 0)
-        || blocks.remainder().iter().any(|b| suspect(b) != 0)
+        .any(|block| any(block.try_into().expect("blocks of 32 bytes")))
+    {
+        return true;
+    }
+    // The last, shorter block (all of most names and pointers) padded with spaces, which
+    // are not suspect, and checked by the same vector code rather than a byte at a time.
+    let rest = blocks.remainder();
+    let mut block = [b' '; 32];
+    block[..rest.len()].copy_from_slice(rest);
+    any(&block)
 }
 
 /// `s` with every control and bidi character written visibly (`\u{1b}`); borrowed when
