@@ -64,9 +64,53 @@ pub fn write_checked_indented(
     }
 }
 
-/// One line of a violation, formatted into `out` as it is written: a capture's findings
-/// are many lines, and no `String` is made for one when the stream gets no colour.
+/// One line of a violation, written into `out` as it is made: a capture's findings are
+/// many lines. Without colour (output to a file or a pipe, where such captures go), the
+/// pieces are written one after the other and the numbers by [`decimal`], with no
+/// formatting machinery; in colour, through the styles' `Display`.
 fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) -> io::Result<()> {
+    if p.enabled {
+        return write_violation_painted(out, p, input, v);
+    }
+    let mut digits = [0u8; 20];
+    out.write_all(escape(input).as_bytes())?;
+    out.write_all(b":")?;
+    out.write_all(decimal(v.at.line, &mut digits))?;
+    out.write_all(b":")?;
+    out.write_all(decimal(v.at.column, &mut digits))?;
+    out.write_all(b": ")?;
+    if let Some(rule) = v.rule {
+        out.write_all(level_name(v.level).as_bytes())?;
+        out.write_all(b"[")?;
+        out.write_all(rule.as_bytes())?;
+        out.write_all(b"]: ")?;
+    }
+    out.write_all(shown_pointer(&v.pointer).as_bytes())?;
+    out.write_all(b": ")?;
+    out.write_all(escape(&v.message).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// `n` in decimal, written into the end of `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
+/// [`write_violation`] in colour.
+fn write_violation_painted(
+    out: &mut dyn Write,
+    p: Palette,
+    input: &str,
+    v: &Violation,
+) -> io::Result<()> {
     let at = line_start(p, input, Some(v.at));
     let pointer = p.painted(shown_pointer(&v.pointer), style::pointer);
     match v.rule {
@@ -268,6 +312,54 @@ mod tests {
                 p.pointer("/contact_phone_number")
             )
         );
+    }
+
+    /// The plain line is the coloured one without its colour: both ways of writing a
+    /// violation say the same, for findings and schema errors, at any line and column.
+    #[test]
+    fn a_violation_is_the_same_line_with_and_without_colour() {
+        colored::control::set_override(true); // as the binary does
+        let strip = |s: &str| {
+            let mut out = String::new();
+            let mut rest = s;
+            while let Some(i) = rest.find('\u{1b}') {
+                out.push_str(&rest[..i]);
+                rest = &rest[i..];
+                rest = &rest[rest.find('m').map_or(rest.len(), |m| m + 1)..];
+            }
+            out + rest
+        };
+        for (rule, level, pointer) in [
+            (Some("lead-state-spelling"), Level::Info, "/lead_state"),
+            (Some("user-id-profile"), Level::Error, ""),
+            (None, Level::Error, "/a~1b/0"),
+        ] {
+            for (line, column) in [(1, 1), (9, 10), (1_234_567, 89), (u64::MAX, 0)] {
+                let v = Violation {
+                    pointer: pointer.into(),
+                    at: LineCol { line, column },
+                    keyword: "k".into(),
+                    message: "\"In Progess\u{9b}\" is \u{202e}spelt".into(),
+                    schema_path: String::new(),
+                    level,
+                    rule,
+                };
+                let written = |p: Palette| {
+                    let mut out = Vec::new();
+                    write_violation(&mut out, p, "dir/in\u{7}.jsonl", &v).unwrap();
+                    String::from_utf8(out).unwrap()
+                };
+                let mut plain = Vec::new();
+                write_violation_painted(&mut plain, Palette::PLAIN, "dir/in\u{7}.jsonl", &v)
+                    .unwrap();
+                let plain = String::from_utf8(plain).unwrap();
+                assert_eq!(written(Palette::PLAIN), plain);
+                let coloured = written(Palette { enabled: true });
+                assert_ne!(coloured, plain);
+                assert_eq!(strip(&coloured), plain);
+                assert!(plain.contains(&format!(":{line}:{column}: ")), "{plain}");
+            }
+        }
     }
 
     /// `listen` writes a delivery's records under its line: every line of a record, the
