@@ -1,8 +1,9 @@
 //! Positions in the input: byte offsets turned into 1-based line:column pairs, and JSON
 //! Pointers turned back into the offsets of the values they name.
 //!
-//! Columns count characters (UTF-8 code points; a stray invalid byte counts as one), the way
-//! editors and CI annotations count them, not bytes.
+//! Columns count characters (UTF-8 code points: each byte that is not a continuation byte,
+//! so in invalid UTF-8 a stray lead byte counts as one and a stray continuation byte as
+//! none), the way editors and CI annotations count them, not bytes.
 //!
 //! Pointer resolution walks the record's own text instead of keeping a position for every
 //! value while parsing: parsing stays as fast as serde_json alone, and the walk runs only

@@ -331,6 +331,11 @@ mod tests {
         };
         for (rule, level, pointer) in [
             (Some("lead-state-spelling"), Level::Info, "/lead_state"),
+            (
+                Some("phone-e164"),
+                Level::Warn,
+                "/field_mappings/Phone\u{1b}[2J",
+            ),
             (Some("user-id-profile"), Level::Error, ""),
             (None, Level::Error, "/a~1b/0"),
         ] {
