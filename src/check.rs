@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::lint;
 use crate::position::{LineCol, escape_token};
 use crate::record::{Item, Lost, Numbered, Origin, Position, Record, Unreadable};
+use crate::scan::{HeldText, LineText};
 use crate::schema::{Schema, SchemaError, Schemas};
 use crate::suggest;
 use crate::tape::{Tape, TapeNode};
@@ -401,10 +402,11 @@ pub fn check_item(
 /// and checks it with [`check_item`].
 pub fn check_line(
     schemas: &Schemas,
-    text: &[u8],
+    line: LineText<'_>,
     origin: &Origin,
     options: &Options,
 ) -> Option<(Checked, Option<Delivered>)> {
+    let text = line.bytes();
     thread_local! {
         /// One tape per thread, its buffers kept from record to record.
         static TAPE: RefCell<Tape> = RefCell::new(Tape::new());
@@ -435,12 +437,13 @@ pub fn check_line(
         };
         let place = |delivery: lint::Delivery| Delivered {
             place: match options.detail {
-                Detail::Full => Place::At(line_places(
-                    text,
-                    origin.start,
-                    root.offset(),
-                    delivery.offsets(),
-                )),
+                // Placed only when a finding asks (the lead rules find little): the line
+                // is kept, not copied, and no character of it is counted before then.
+                Detail::Full => Place::OnLine {
+                    text: line.hold(),
+                    start: origin.start,
+                    root: root.offset(),
+                },
                 Detail::Verdict => Place::Counted(origin.start),
             },
             delivery,
@@ -488,9 +491,14 @@ pub struct Delivered {
 
 #[derive(Debug, Clone)]
 enum Place {
-    /// Where the record and its values of [`DELIVERY_POINTERS`] are (the record's place for
-    /// a value it does not have).
-    At([LineCol; 3]),
+    /// The record's line (`text`, starting at `start`) and where the record's value starts
+    /// in it, to place the values of [`DELIVERY_POINTERS`] in (the record's place for a
+    /// value it does not have) when a finding is about one of them.
+    OnLine {
+        text: HeldText,
+        start: LineCol,
+        root: usize,
+    },
     /// The record (its text, without its value), to find them in.
     In(Box<Record>),
     /// Where the text of the record starts, for every value: only the verdict is wanted
@@ -500,7 +508,7 @@ enum Place {
 }
 
 /// The record and the values the rules about a lead's records name, in the order of
-/// [`Place::At`].
+/// [`line_places`].
 const DELIVERY_POINTERS: [&str; 3] = ["", "/lead_state", "/last_updated"];
 
 impl Delivered {
@@ -519,10 +527,13 @@ impl Delivered {
     /// counted, never placed).
     pub fn at(&self, pointer: &str) -> LineCol {
         match &self.place {
-            Place::At(places) => DELIVERY_POINTERS
-                .iter()
-                .position(|p| *p == pointer)
-                .map_or(places[0], |i| places[i]),
+            Place::OnLine { text, start, root } => {
+                let places = line_places(text, *start, *root, self.delivery.offsets());
+                DELIVERY_POINTERS
+                    .iter()
+                    .position(|p| *p == pointer)
+                    .map_or(places[0], |i| places[i])
+            }
             Place::In(record) => record.position_of(pointer).at,
             Place::Counted(start) => *start,
         }
@@ -1045,7 +1056,8 @@ mod tests {
         let shown = show(&check(&schema, &record, &options));
         if !strict {
             let schemas = Schemas::One(schema);
-            let (on_tape, _) = check_line(&schemas, &record.text, &record.origin, &options)
+            let text = HeldText::new(record.text.clone());
+            let (on_tape, _) = check_line(&schemas, text.line(), &record.origin, &options)
                 .expect("the tape reads it");
             assert_eq!(show(&on_tape), shown);
         }

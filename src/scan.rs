@@ -22,7 +22,8 @@
 //! (the tests compare both).
 //!
 //! Memory stays flat: at most a few jobs per worker are in flight, and the consumer keeps
-//! the chunks of the input it reads sequentially only while it may still need them.
+//! the chunks of the input it reads sequentially only while it may still need them. An
+//! output that keeps its line ([`LineText::hold`]) keeps its chunk until the sink drops it.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
@@ -42,13 +43,94 @@ pub trait Work: Sync {
     type Output: Send + Numbered;
     fn work(&self, item: Item) -> Self::Output;
 
-    /// A shortcut for a record that is a whole line of an NDJSON input (`text`, without
+    /// A shortcut for a record that is a whole line of an NDJSON input (`line`, without
     /// its line break, at `origin`): the output without the text parsed into an [`Item`],
     /// or `None` to have it parsed and given to [`Work::work`]. It must give what `work`
     /// would, and leave API list responses (whose leads are records of their own) to it.
-    fn line(&self, text: &[u8], origin: &Origin) -> Option<Self::Output> {
-        let _ = (text, origin);
+    fn line(&self, line: LineText<'_>, origin: &Origin) -> Option<Self::Output> {
+        let _ = (line, origin);
         None
+    }
+}
+
+/// The text of a line handed to [`Work::line`], and a way to keep it past the call
+/// ([`LineText::hold`]) without a copy.
+#[derive(Clone, Copy)]
+pub struct LineText<'a> {
+    block: &'a Arc<Block>,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> LineText<'a> {
+    /// The line's bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        &self.block[self.start..self.end]
+    }
+
+    /// The line, kept: the chunk it lies in stays out of the producer's pool while the
+    /// [`HeldText`] lives (an output that holds one holds its chunk).
+    pub fn hold(&self) -> HeldText {
+        HeldText {
+            block: Arc::clone(self.block),
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// A line's text that outlives the work on it ([`LineText::hold`]), or any text
+/// ([`HeldText::new`]); the bytes through `Deref`.
+#[derive(Clone)]
+pub struct HeldText {
+    block: Arc<Block>,
+    start: usize,
+    end: usize,
+}
+
+impl HeldText {
+    /// Text of one's own, held as a line's is.
+    pub fn new(text: Vec<u8>) -> HeldText {
+        let end = text.len();
+        HeldText {
+            block: Arc::new(Block {
+                buf: text,
+                len: end,
+                pool: None,
+            }),
+            start: 0,
+            end,
+        }
+    }
+
+    /// The text as a line handed to [`Work::line`].
+    pub fn line(&self) -> LineText<'_> {
+        self.part(0..self.end - self.start)
+    }
+
+    /// The bytes `range` of the text as a line handed to [`Work::line`]. Panics when the
+    /// range is not within the text, as slicing does.
+    pub fn part(&self, range: std::ops::Range<usize>) -> LineText<'_> {
+        let _in_range = &self[range.clone()];
+        LineText {
+            block: &self.block,
+            start: self.start + range.start,
+            end: self.start + range.end,
+        }
+    }
+}
+
+impl std::ops::Deref for HeldText {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.block[self.start..self.end]
+    }
+}
+
+impl std::fmt::Debug for HeldText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HeldText({} bytes)", self.end - self.start)
     }
 }
 
@@ -285,7 +367,8 @@ struct Block {
     /// Written in full (a buffer keeps the length it once had); the chunk is `buf[..len]`.
     buf: Vec<u8>,
     len: usize,
-    pool: Sender<Vec<u8>>,
+    /// `None` for text of a [`HeldText::new`].
+    pool: Option<Sender<Vec<u8>>>,
 }
 
 impl std::ops::Deref for Block {
@@ -299,7 +382,9 @@ impl std::ops::Deref for Block {
 impl Drop for Block {
     fn drop(&mut self) {
         // A full pool (or a producer gone) lets the buffer be freed.
-        let _ = self.pool.try_send(std::mem::take(&mut self.buf));
+        if let Some(pool) = &self.pool {
+            let _ = pool.try_send(std::mem::take(&mut self.buf));
+        }
     }
 }
 
@@ -454,7 +539,7 @@ impl Producer {
                 data: Arc::new(Block {
                     buf,
                     len,
-                    pool: pool_tx.clone(),
+                    pool: Some(pool_tx.clone()),
                 }),
                 start,
                 mid_line,
@@ -736,6 +821,11 @@ fn read_lines<W: Work>(
             let outputs = if open || line.len() > MAX_RECORD_BYTES {
                 None
             } else {
+                let line = LineText {
+                    block: &chunk.data,
+                    start: start + lead,
+                    end,
+                };
                 parse_line(line, lead, line_start, name, work, read.lists)
             };
             lines.push(Line {
@@ -754,22 +844,24 @@ fn read_lines<W: Work>(
 }
 
 /// A line that is exactly one JSON value: its records, worked on. `None` for anything
-/// else, which the sequential reader reads.
+/// else, which the sequential reader reads. `line` is the line from its first non-blank
+/// byte (`lead` bytes in) on.
 fn parse_line<W: Work>(
-    line: &[u8],
+    mut line: LineText<'_>,
     lead: usize,
     line_start: Mark,
     name: &Arc<str>,
     work: &W,
     lists: bool,
 ) -> Option<Vec<W::Output>> {
-    let text = trim_end(&line[lead..]);
+    line.end = line.start + trim_end(line.bytes()).len();
+    let text = line.bytes();
     // The leading blanks are single-byte characters.
     let mut start = line_start;
     start.offset += lead as u64;
     start.at.column += lead as u64;
     let origin = Origin::at(name.clone(), start);
-    if let Some(done) = work.line(text, &origin) {
+    if let Some(done) = work.line(line, &origin) {
         return Some(vec![done]);
     }
     // UTF-8 checked once for the whole line, in bulk, rather than string by string as

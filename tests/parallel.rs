@@ -269,3 +269,64 @@ fn chunk_corner_cases_match_the_sequential_reader() {
         "<stdin>:3:2: unreadable: no payload: the input is empty\n"
     );
 }
+
+/// A line kept past the work on it (`LineText::hold`, as `validate` keeps a record's line
+/// to place the lead rules' findings) still reads as that line once the scan is over, on
+/// an input of many more chunks than the producer keeps buffers for: a held chunk is not
+/// handed back to be read into.
+#[test]
+fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
+    use leadcheck::input::Input;
+    use leadcheck::record::{Item, Numbered, Origin};
+    use leadcheck::scan::{self, Event, HeldText, LineText, Work};
+
+    struct Kept(Option<HeldText>, u64);
+    impl Numbered for Kept {
+        fn set_record(&mut self, record: u64) {
+            self.1 = record;
+        }
+    }
+    struct Keep;
+    impl Work for Keep {
+        type Output = Kept;
+        fn work(&self, _: Item) -> Kept {
+            Kept(None, 0)
+        }
+        fn line(&self, line: LineText<'_>, _: &Origin) -> Option<Kept> {
+            Some(Kept(Some(line.hold()), 0))
+        }
+    }
+
+    let line = |n: u64| format!("{{\"lead_id\": {n}, \"pad\": \"{}\"}}", "x".repeat(200));
+    let lines = 40_000; // about 9 MB: 35 chunks of 256 KiB
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capture.jsonl");
+    let capture: String = (1..=lines).map(|n| line(n) + "\n").collect();
+    std::fs::write(&path, capture).unwrap();
+    for jobs in [1, 2] {
+        let mut kept = Vec::new();
+        let options = scan::Options {
+            jobs: Some(jobs),
+            ..scan::Options::default()
+        };
+        scan::scan(
+            vec![Input::file(path.clone())],
+            &options,
+            &Keep,
+            &mut |event| {
+                if let Event::Item(k) = event {
+                    kept.push(k);
+                }
+                Ok::<(), scan::Panicked>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(kept.len(), lines as usize);
+        for Kept(held, record) in &kept {
+            let held = held
+                .as_ref()
+                .expect("every line is worked on where it lies");
+            assert_eq!(text(held), line(*record), "-j{jobs}");
+        }
+    }
+}

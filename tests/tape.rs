@@ -17,6 +17,7 @@ use common::{corpus, root};
 /// The benchmark harness's chat schema, what `benches/peers.sh` validates with.
 const HARNESS_SCHEMA: &str = "benches/harness/schema/chat-lead.schema.json";
 use jsonschema::json::Node;
+use leadcheck::scan::HeldText;
 use leadcheck::schema::{COMMON_SCHEMA, LeadType, Schema};
 use leadcheck::tape::{Rejected, Tape};
 use serde_json::{Value, json};
@@ -752,8 +753,9 @@ fn the_line_shortcut_says_what_the_full_check_says() {
                     ..Options::default()
                 };
                 for (name, text) in &texts {
+                    let held = HeldText::new(text.clone());
                     let Some((fast, delivered)) =
-                        check::check_line(schemas, text, &origin, &options)
+                        check::check_line(schemas, held.line(), &origin, &options)
                     else {
                         continue;
                     };
@@ -811,9 +813,10 @@ fn the_line_shortcut_says_what_the_full_check_says() {
         strict: true,
         ..Options::default()
     };
-    assert!(check::check_line(&all[0], &official, &origin, &strict).is_none());
-    let list = br#"{"leads": [{"lead_id": 1}], "total_leads": 1}"#;
-    assert!(check::check_line(&all[0], list, &origin, &Options::default()).is_none());
-    let twice = br#"{"lead_id": 1, "lead_id": "x"}"#;
-    assert!(check::check_line(&all[0], twice, &origin, &Options::default()).is_none());
+    let line = |text: &[u8]| HeldText::new(text.to_vec());
+    assert!(check::check_line(&all[0], line(&official).line(), &origin, &strict).is_none());
+    let list = line(br#"{"leads": [{"lead_id": 1}], "total_leads": 1}"#);
+    assert!(check::check_line(&all[0], list.line(), &origin, &Options::default()).is_none());
+    let twice = line(br#"{"lead_id": 1, "lead_id": "x"}"#);
+    assert!(check::check_line(&all[0], twice.line(), &origin, &Options::default()).is_none());
 }

@@ -14,7 +14,7 @@ use leadcheck::input::InputError;
 use leadcheck::lint::{self, Level, Levels, Rule, Tracker};
 use leadcheck::record::{Item, Numbered, Origin};
 use leadcheck::redact::Redactor;
-use leadcheck::scan::{self, Event, Work};
+use leadcheck::scan::{self, Event, LineText, Work};
 use leadcheck::schema::{LeadType, Schema, SchemaError, Schemas};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
@@ -211,8 +211,8 @@ impl Work for Validating<'_> {
     }
 
     /// A line of NDJSON validated in place (see [`check::check_line`]).
-    fn line(&self, text: &[u8], origin: &Origin) -> Option<Checking> {
-        let (checked, delivered) = check::check_line(self.schemas, text, origin, self.options)?;
+    fn line(&self, line: LineText<'_>, origin: &Origin) -> Option<Checking> {
+        let (checked, delivered) = check::check_line(self.schemas, line, origin, self.options)?;
         Some(Checking(Ok(checked), delivered))
     }
 }
