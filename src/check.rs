@@ -622,8 +622,10 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> (Verdict, Lin
 trait Locate {
     /// Data of the input the record does not hold.
     fn lost(&self) -> &[Lost];
-    /// Where the values `pointers` name are (see [`Record::positions`]).
-    fn positions(&self, pointers: &[&str]) -> Vec<Position>;
+    /// Where the values `pointers` name are (see [`Record::positions`]); `offsets` holds,
+    /// for each, where the value starts in the record's text when that is already known
+    /// (a lint finding made on the tape, see [`lint::Finding::offset`]).
+    fn positions(&self, pointers: &[&str], offsets: &[Option<usize>]) -> Vec<Position>;
 }
 
 impl Locate for Record {
@@ -631,7 +633,9 @@ impl Locate for Record {
         &self.lost
     }
 
-    fn positions(&self, pointers: &[&str]) -> Vec<Position> {
+    // A record read into a `Value` is read by its own text's positions, which place a
+    // value inside a decoded body too; no finding made on a `Value` knows an offset.
+    fn positions(&self, pointers: &[&str], _: &[Option<usize>]) -> Vec<Position> {
         Record::positions(self, pointers)
     }
 }
@@ -644,8 +648,9 @@ struct OnTape<'t> {
     start: LineCol,
 }
 
-/// Up to this many values are found on the tape (each a few member lookups), more in one
-/// walk over the text: time stays linear in the record's size whatever the pointers.
+/// Up to this many values not already placed are found on the tape (each a few member
+/// lookups), more in one walk over the text: time stays linear in the record's size
+/// whatever the pointers.
 const FEW_POINTERS: usize = 16;
 
 impl Locate for OnTape<'_> {
@@ -653,11 +658,13 @@ impl Locate for OnTape<'_> {
         &[]
     }
 
-    fn positions(&self, pointers: &[&str]) -> Vec<Position> {
-        let offsets: Vec<usize> = if pointers.len() <= FEW_POINTERS {
+    fn positions(&self, pointers: &[&str], known: &[Option<usize>]) -> Vec<Position> {
+        let unknown = known.iter().filter(|o| o.is_none()).count();
+        let offsets: Vec<usize> = if unknown <= FEW_POINTERS {
             pointers
                 .iter()
-                .map(|p| self.root.deepest(p).offset())
+                .zip(known)
+                .map(|(p, o)| o.unwrap_or_else(|| self.root.deepest(p).offset()))
                 .collect()
         } else {
             crate::position::locate_all(self.text, pointers)
@@ -733,7 +740,14 @@ fn explain(
     };
     // Positions of all of them in one pass over the record's text.
     let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
-    let mut positions = record.positions(&pointers);
+    let offsets: Vec<Option<usize>> = found
+        .iter()
+        .map(|f| match &f.what {
+            What::Lint(finding, _) => finding.offset,
+            _ => None,
+        })
+        .collect();
+    let mut positions = record.positions(&pointers, &offsets);
     for (f, p) in found.iter().zip(positions.iter_mut()) {
         if let What::Lost(lost) = f.what {
             *p = Position {

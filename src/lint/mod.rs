@@ -64,6 +64,10 @@ pub struct Finding {
     pub pointer: String,
     /// What is wrong, naming the value (as a JSON string) and what was expected.
     pub message: String,
+    /// Where the value starts in the text the record was read from, when the record's
+    /// representation knows (a tape does, a `Value` does not): what places the finding
+    /// without resolving its pointer again.
+    pub offset: Option<usize>,
 }
 
 impl Finding {
@@ -72,6 +76,7 @@ impl Finding {
             rule: rule.name(),
             pointer: pointer.into(),
             message,
+            offset: None,
         }
     }
 

@@ -162,6 +162,14 @@ impl<N: Copy> Record<N> {
         self.slots[field as usize]
     }
 
+    /// Where a finding about `field` is.
+    fn spot<'a>(&self, field: F) -> Spot
+    where
+        N: Node<'a>,
+    {
+        (field.pointer(), self.get(field).and_then(N::offset))
+    }
+
     fn str<'a>(&self, field: F) -> Option<&'a str>
     where
         N: Node<'a>,
@@ -234,29 +242,30 @@ impl RuleCounts {
 
 /// Where the rules put what they find: the findings, or only how many each rule found.
 trait Out {
-    /// A finding of `rule` at `pointer` saying `message`, both made only when it is kept.
-    fn push(
-        &mut self,
-        rule: Rule,
-        pointer: impl FnOnce() -> String,
-        message: impl FnOnce() -> String,
-    );
+    /// A finding of `rule` at `spot` saying `message`, both made only when it is kept.
+    fn push(&mut self, rule: Rule, spot: impl FnOnce() -> Spot, message: impl FnOnce() -> String);
 }
 
+/// Where a finding is: the value's JSON Pointer, and where the value starts in the record's
+/// text when the representation knows ([`Node::offset`]).
+type Spot = (String, Option<usize>);
+
 impl Out for Vec<Finding> {
-    fn push(
-        &mut self,
-        rule: Rule,
-        pointer: impl FnOnce() -> String,
-        message: impl FnOnce() -> String,
-    ) {
-        Vec::push(self, Finding::new(rule, pointer(), message()));
+    fn push(&mut self, rule: Rule, spot: impl FnOnce() -> Spot, message: impl FnOnce() -> String) {
+        let (pointer, offset) = spot();
+        Vec::push(
+            self,
+            Finding {
+                offset,
+                ..Finding::new(rule, pointer, message())
+            },
+        );
     }
 }
 
 impl Out for RuleCounts {
     #[inline]
-    fn push(&mut self, rule: Rule, _: impl FnOnce() -> String, _: impl FnOnce() -> String) {
+    fn push(&mut self, rule: Rule, _: impl FnOnce() -> Spot, _: impl FnOnce() -> String) {
         self.0[rule as usize] += 1;
     }
 }
@@ -384,7 +393,7 @@ fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     if !same {
         out.push(
             Rule::UserIdProfile,
-            || F::UserId.pointer(),
+            || rec.spot(F::UserId),
             || {
                 format!(
                     "{} starts with {}, expected profile_id {profile_id}",
@@ -434,12 +443,12 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
             continue;
         };
         // One pass over the (small) map, in its key order.
-        for (label, mapped) in map {
+        for (label, node) in map {
             let Some((contact_field, compare)) = mapped_contact(label) else {
                 continue;
             };
             let (Some(mapped), Some(contact)) = (
-                mapped.as_str().filter(|s| has_text(s)),
+                node.as_str().filter(|s| has_text(s)),
                 rec.text(contact_field),
             ) else {
                 continue;
@@ -458,7 +467,10 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
                 };
                 out.push(
                     Rule::MappingMismatch,
-                    || format!("/{}/{}", map_field.name(), escape_token(label)),
+                    || {
+                        let pointer = format!("/{}/{}", map_field.name(), escape_token(label));
+                        (pointer, node.offset())
+                    },
                     || {
                         format!(
                             "{} disagrees with {} {}{how}",
@@ -561,7 +573,7 @@ fn spam_with_value<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
         if n.as_f64().is_some_and(|v| v > 0.0) {
             out.push(
                 Rule::SpamWithValue,
-                || field.pointer(),
+                || rec.spot(field),
                 || format!("{n} on a lead marked {marked}; expected null or 0"),
             );
         }
@@ -582,7 +594,7 @@ fn call_duration_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) 
     if parsed != seconds {
         out.push(
             Rule::CallDurationMismatch,
-            || F::CallDuration.pointer(),
+            || rec.spot(F::CallDuration),
             || {
                 format!(
                     "{} is {parsed} seconds, but call_duration_seconds is {seconds}",
@@ -685,7 +697,7 @@ fn phone_e164<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
         }
         out.push(
             Rule::PhoneE164,
-            || field.pointer(),
+            || rec.spot(field),
             || {
                 format!(
                     "{} is not an E.164 phone number (+ and 8 to 15 digits)",
@@ -721,7 +733,7 @@ fn email_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
         }
         out.push(
             Rule::EmailSyntax,
-            || field.pointer(),
+            || rec.spot(field),
             || {
                 format!(
                     "{} is not a plausible email address (name@example.com: no display name or \
@@ -886,7 +898,7 @@ fn url_syntax<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
         }
         out.push(
             Rule::UrlSyntax,
-            || field.pointer(),
+            || rec.spot(field),
             || {
                 format!(
                     "{} is not an http(s) URL with a host (https://example.com/…)",
@@ -1029,7 +1041,7 @@ fn private_ip<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
     if let Some(kind) = non_public(ip) {
         out.push(
             Rule::PrivateIp,
-            || F::IpAddress.pointer(),
+            || rec.spot(F::IpAddress),
             || {
                 format!(
                     "{} is a {kind} address, not a visitor's public address",
@@ -1218,7 +1230,7 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Ou
         let now = ctx.now();
         if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY) {
             let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
-            out.push(Rule::FutureDate, || field.pointer(), || format!(
+            out.push(Rule::FutureDate, || (field.pointer(), None), || format!(
                     "{} is later than the time of checking ({now}); expected a time in the past",
                     quote(text)
                 ));
@@ -1248,7 +1260,7 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut im
     if updated < created {
         out.push(
             Rule::TimestampsOrder,
-            || F::LastUpdated.pointer(),
+            || (F::LastUpdated.pointer(), None),
             || {
                 format!(
                     "{} is earlier than date_created {}, as in every official WhatConverts example",
@@ -1265,7 +1277,7 @@ fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
         if rec.str(field).is_some_and(|s| same_text(s, "In Progess")) {
             out.push(
                 Rule::LeadStateSpelling,
-                || field.pointer(),
+                || rec.spot(field),
                 || {
                     r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
                         .to_string()
@@ -1282,7 +1294,7 @@ fn empty_string(keys: &[&str], out: &mut impl Out) {
     for key in keys {
         out.push(
             Rule::EmptyString,
-            || format!("/{}", escape_token(key)),
+            || (format!("/{}", escape_token(key)), None),
             || r#""" where the key could be left out; expected a value or no key"#.to_string(),
         );
     }
@@ -1311,13 +1323,31 @@ mod tests {
     }
 
     /// The findings of [`check`] on `value`, which it finds the same on the
-    /// value's text read onto a tape.
+    /// value's text read onto a tape, there with the offset of each value it names (or
+    /// none, for the rules that leave the finding to be placed by its pointer).
     fn both(value: &Value, ctx: &Context) -> Vec<Finding> {
         let found = check(value, ctx);
+        assert!(
+            found.iter().all(|f| f.offset.is_none()),
+            "a Value has no text"
+        );
         let text = value.to_string();
         let mut tape = Tape::new();
         let doc = tape.parse(text.as_bytes()).expect("the tape reads it");
-        assert_eq!(check(doc.root(), ctx), found, "{text}");
+        let mut on_tape = check(doc.root(), ctx);
+        let mut placed = 0;
+        for f in &mut on_tape {
+            if let Some(offset) = f.offset.take() {
+                let at = crate::position::locate(text.as_bytes(), &f.pointer);
+                assert_eq!(offset, at, "{text} {}", f.pointer);
+                placed += 1;
+            }
+        }
+        assert_eq!(on_tape, found, "{text}");
+        // Every rule of a value's own field places its findings.
+        let unplaced = ["future-date", "timestamps-order", "empty-string"];
+        let expected = found.iter().filter(|f| !unplaced.contains(&f.rule)).count();
+        assert_eq!(placed, expected, "{text}");
         // Counting alone counts the same findings, on either.
         let mut counts = RuleCounts::default();
         for finding in &found {
