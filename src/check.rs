@@ -659,16 +659,25 @@ impl Locate for OnTape<'_> {
     }
 
     fn positions(&self, pointers: &[&str], known: &[Option<usize>]) -> Vec<Position> {
-        let unknown = known.iter().filter(|o| o.is_none()).count();
-        let offsets: Vec<usize> = if unknown <= FEW_POINTERS {
-            pointers
+        let unknown: Vec<&str> = pointers
+            .iter()
+            .zip(known)
+            .filter(|(_, o)| o.is_none())
+            .map(|(p, _)| *p)
+            .collect();
+        let mut found = if unknown.len() <= FEW_POINTERS {
+            unknown
                 .iter()
-                .zip(known)
-                .map(|(p, o)| o.unwrap_or_else(|| self.root.deepest(p).offset()))
+                .map(|p| self.root.deepest(p).offset())
                 .collect()
         } else {
-            crate::position::locate_all(self.text, pointers)
-        };
+            crate::position::locate_all(self.text, &unknown)
+        }
+        .into_iter();
+        let offsets: Vec<usize> = known
+            .iter()
+            .map(|o| o.or_else(|| found.next()).unwrap_or(0))
+            .collect();
         crate::position::line_cols(self.text, self.start, &offsets)
             .into_iter()
             .map(|at| Position { at, inside: None })

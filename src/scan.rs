@@ -43,10 +43,11 @@ pub trait Work: Sync {
     type Output: Send + Numbered;
     fn work(&self, item: Item) -> Self::Output;
 
-    /// A shortcut for a record that is a whole line of an NDJSON input (`line`, without
-    /// its line break, at `origin`): the output without the text parsed into an [`Item`],
-    /// or `None` to have it parsed and given to [`Work::work`]. It must give what `work`
-    /// would, and leave API list responses (whose leads are records of their own) to it.
+    /// A shortcut for a record that is a whole line of an NDJSON input (`line`, from its
+    /// first byte that is not blank to its last, at `origin`): the output without the text
+    /// parsed into an [`Item`], or `None` to have it parsed and given to [`Work::work`]. It
+    /// must give what `work` would, and leave API list responses (whose leads are records
+    /// of their own) to it.
     fn line(&self, line: LineText<'_>, origin: &Origin) -> Option<Self::Output> {
         let _ = (line, origin);
         None

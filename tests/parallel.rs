@@ -301,7 +301,14 @@ fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
     let lines = 40_000; // about 9 MB: 35 chunks of 256 KiB
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("capture.jsonl");
-    let capture: String = (1..=lines).map(|n| line(n) + "\n").collect();
+    // Blanks before and after some lines, and CRLF: what is held is the line without them.
+    let written = |n: u64| match n % 4 {
+        0 => format!(" \t{}  \r\n", line(n)),
+        1 => format!("{}\r\n", line(n)),
+        2 => format!("\u{1e}{} \n", line(n)),
+        _ => format!("{}\n", line(n)),
+    };
+    let capture: String = (1..=lines).map(written).collect();
     std::fs::write(&path, capture).unwrap();
     for jobs in [1, 2] {
         let mut kept = Vec::new();
