@@ -659,25 +659,24 @@ impl Locate for OnTape<'_> {
     }
 
     fn positions(&self, pointers: &[&str], known: &[Option<usize>]) -> Vec<Position> {
-        let unknown: Vec<&str> = pointers
-            .iter()
-            .zip(known)
-            .filter(|(_, o)| o.is_none())
-            .map(|(p, _)| *p)
-            .collect();
-        let mut found = if unknown.len() <= FEW_POINTERS {
-            unknown
+        let offsets: Vec<usize> = if known.iter().filter(|o| o.is_none()).count() <= FEW_POINTERS {
+            pointers
                 .iter()
-                .map(|p| self.root.deepest(p).offset())
+                .zip(known)
+                .map(|(p, o)| o.unwrap_or_else(|| self.root.deepest(p).offset()))
                 .collect()
         } else {
-            crate::position::locate_all(self.text, &unknown)
-        }
-        .into_iter();
-        let offsets: Vec<usize> = known
-            .iter()
-            .map(|o| o.or_else(|| found.next()).unwrap_or(0))
-            .collect();
+            let unknown: Vec<&str> = pointers
+                .iter()
+                .zip(known)
+                .filter_map(|(p, o)| o.is_none().then_some(*p))
+                .collect();
+            let mut found = crate::position::locate_all(self.text, &unknown).into_iter();
+            known
+                .iter()
+                .map(|o| o.or_else(|| found.next()).unwrap_or(0))
+                .collect()
+        };
         crate::position::line_cols(self.text, self.start, &offsets)
             .into_iter()
             .map(|at| Position { at, inside: None })
@@ -1185,6 +1184,51 @@ mod tests {
             v[19_999].contains("/additional_fields/f19999"),
             "{}",
             v[19_999]
+        );
+    }
+
+    /// Lint findings, placed by the offsets the rules give them, beside more schema errors
+    /// than are found on the tape one by one (a walk over the text places those): every
+    /// violation where the check of the record's `Value` puts it.
+    #[test]
+    fn findings_beside_many_schema_errors_are_placed_as_on_a_value() {
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
+        let options = Options {
+            lint: Some(Arc::new(Lint::new(lint::Levels::defaults(), None))),
+            ..Options::default()
+        };
+        let mut text = String::from(
+            r#"{"lead_id": 1, "lead_type": "Chat", "phone_number": "1", "additional_fields": {"#,
+        );
+        for i in 0..40 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!("\"f{i}\": {{\"x\": {i}}}"));
+        }
+        text.push_str(r#"}, "contact_email_address": "no", "lead_state": "In Progess"}"#);
+        let show = |checked: &Checked| -> Vec<String> {
+            checked
+                .violations()
+                .iter()
+                .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
+                .collect()
+        };
+        let record = record(&text);
+        let shown = show(&check(&schema, &record, &options));
+        let held = HeldText::new(record.text.clone());
+        let schemas = Schemas::One(schema);
+        let (on_tape, _) =
+            check_line(&schemas, held.line(), &record.origin, &options).expect("the tape reads it");
+        assert_eq!(show(&on_tape), shown);
+        let findings = ["phone-e164", "email-syntax", "lead-state-spelling"];
+        for rule in findings {
+            assert!(shown.iter().any(|v| v.contains(rule)), "{rule}: {shown:#?}");
+        }
+        assert!(
+            shown.len() > FEW_POINTERS + findings.len(),
+            "{}",
+            shown.len()
         );
     }
 

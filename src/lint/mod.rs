@@ -65,11 +65,10 @@ pub struct Finding {
     /// What is wrong, naming the value (as a JSON string) and what was expected.
     pub message: String,
     /// Where the value starts in the text the record was read from, when the record's
-    /// representation knows (a tape does, a `Value` does not) and the rule names one value
-    /// of the record's own fields (`future-date`, `timestamps-order`, `empty-string` and
-    /// the rules about a lead's records leave it to the pointer): what places the finding
-    /// without resolving its pointer again. The same finding made on a tape and on a
-    /// `Value` differs in it alone.
+    /// representation knows (a tape does, a `Value` does not; the rules about a lead's
+    /// records, [`Tracker`], leave it to the pointer): what places the finding without
+    /// resolving its pointer again. The same finding made on a tape and on a `Value`
+    /// differs in it alone.
     pub offset: Option<usize>,
 }
 

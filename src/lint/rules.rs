@@ -291,12 +291,12 @@ fn run<'a, N: Node<'a>>(record: N, ctx: &Context, out: &mut impl Out) -> Option<
         fields_rules(&rec, ctx, out);
     }
     if ctx.rules.contains(Rule::EmptyString) {
-        let mut keys: Vec<&str> = record
+        let mut keys: Vec<(&str, Option<usize>)> = record
             .members()
             .into_iter()
             .flatten()
             .filter(|&(_, v)| v.as_str() == Some(""))
-            .map(|(k, _)| k)
+            .map(|(k, v)| (k, v.offset()))
             .collect();
         // In the order of a `Value`'s keys.
         keys.sort_unstable();
@@ -1194,19 +1194,23 @@ fn in_order(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// A `date_created` or `last_updated` value, and whether it is in the canonical form.
+/// A `date_created` or `last_updated` value, whether it is in the canonical form, and where
+/// it is (see [`Record::spot`]).
 #[derive(Clone, Copy)]
 struct Stamp<'a> {
     text: &'a str,
     canonical: bool,
+    offset: Option<usize>,
 }
 
 impl<'a> Stamp<'a> {
     fn of<N: Node<'a>>(rec: &Record<N>, field: F) -> Option<Stamp<'a>> {
-        let text = rec.str(field)?;
+        let node = rec.get(field)?;
+        let text = node.as_str()?;
         Some(Stamp {
             text,
             canonical: is_canonical(text.as_bytes()),
+            offset: node.offset(),
         })
     }
 }
@@ -1217,7 +1221,12 @@ fn parse_time(text: &str) -> Option<Timestamp> {
 
 fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Out) {
     for (field, stamp) in stamps {
-        let Some(Stamp { text, canonical }) = stamp else {
+        let Some(Stamp {
+            text,
+            canonical,
+            offset,
+        }) = stamp
+        else {
             continue;
         };
         // Not after the latest acceptable time, as text: no need to parse.
@@ -1230,7 +1239,7 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Ou
         let now = ctx.now();
         if at.as_second() > now.as_second().saturating_add(FUTURE_LEEWAY) {
             let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
-            out.push(Rule::FutureDate, || (field.pointer(), None), || format!(
+            out.push(Rule::FutureDate, || (field.pointer(), offset), || format!(
                     "{} is later than the time of checking ({now}); expected a time in the past",
                     quote(text)
                 ));
@@ -1252,7 +1261,7 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut im
     {
         return;
     }
-    let (created_text, updated_text) = (created.text, updated.text);
+    let (created_text, updated_text, offset) = (created.text, updated.text, updated.offset);
     let (Some(created), Some(updated)) = (parse_time(created_text), parse_time(updated_text))
     else {
         return;
@@ -1260,7 +1269,7 @@ fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut im
     if updated < created {
         out.push(
             Rule::TimestampsOrder,
-            || (F::LastUpdated.pointer(), None),
+            || (F::LastUpdated.pointer(), offset),
             || {
                 format!(
                     "{} is earlier than date_created {}, as in every official WhatConverts example",
@@ -1290,11 +1299,12 @@ fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
 // ---------------------------------------------------------------------------------------
 // pedantic
 
-fn empty_string(keys: &[&str], out: &mut impl Out) {
-    for key in keys {
+/// `keys`: each key whose value is `""`, with where that value starts (see [`Spot`]).
+fn empty_string(keys: &[(&str, Option<usize>)], out: &mut impl Out) {
+    for &(key, offset) in keys {
         out.push(
             Rule::EmptyString,
-            || (format!("/{}", escape_token(key)), None),
+            || (format!("/{}", escape_token(key)), offset),
             || r#""" where the key could be left out; expected a value or no key"#.to_string(),
         );
     }
@@ -1325,8 +1335,7 @@ mod tests {
     /// The findings of [`check`] on `value`, which it finds the same on the
     /// value's text read onto a tape (compact, and pretty-printed when short: the hostile
     /// values' long strings make that slow in a debug build), there with the offset of each
-    /// value it names (or none, for the rules that leave the finding to be placed by its
-    /// pointer).
+    /// value it names.
     fn both(value: &Value, ctx: &Context) -> Vec<Finding> {
         let found = check(value, ctx);
         assert!(
@@ -1353,17 +1362,14 @@ mod tests {
     }
 
     /// The findings of [`check`] on `text` read onto a tape, each checked to carry the
-    /// offset [`crate::position::locate`] gives its pointer (the rules of a record's own
-    /// fields) or none, and returned without it.
+    /// offset [`crate::position::locate`] gives its pointer, and returned without it.
     fn placed_on_tape(text: &str, ctx: &Context) -> Vec<Finding> {
         let mut tape = Tape::new();
         let doc = tape.parse(text.as_bytes()).expect("the tape reads it");
         let mut on_tape = check(doc.root(), ctx);
-        let unplaced = ["future-date", "timestamps-order", "empty-string"];
         for f in &mut on_tape {
-            let expected = (!unplaced.contains(&f.rule))
-                .then(|| crate::position::locate(text.as_bytes(), &f.pointer));
-            assert_eq!(f.offset.take(), expected, "{text} {}", f.pointer);
+            let expected = crate::position::locate(text.as_bytes(), &f.pointer);
+            assert_eq!(f.offset.take(), Some(expected), "{text} {}", f.pointer);
         }
         on_tape
     }
