@@ -66,18 +66,18 @@ pub fn write_checked_indented(
 
 /// One line of a violation, written into `out` as it is made: a capture's findings are
 /// many lines. Without colour (output to a file or a pipe, where such captures go), the
-/// pieces are written one after the other and the numbers by [`decimal`], with no
-/// formatting machinery; in colour, through the styles' `Display`.
+/// pieces are written one after the other and the numbers by `itoa`, with no formatting
+/// machinery; in colour, through the styles' `Display`.
 fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) -> io::Result<()> {
     if p.enabled {
         return write_violation_painted(out, p, input, v);
     }
-    let mut digits = [0u8; 20];
+    let mut digits = itoa::Buffer::new();
     out.write_all(escape(input).as_bytes())?;
     out.write_all(b":")?;
-    out.write_all(decimal(v.at.line, &mut digits))?;
+    out.write_all(digits.format(v.at.line).as_bytes())?;
     out.write_all(b":")?;
-    out.write_all(decimal(v.at.column, &mut digits))?;
+    out.write_all(digits.format(v.at.column).as_bytes())?;
     out.write_all(b": ")?;
     if let Some(rule) = v.rule {
         out.write_all(level_name(v.level).as_bytes())?;
@@ -89,19 +89,6 @@ fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) 
     out.write_all(b": ")?;
     out.write_all(escape(&v.message).as_bytes())?;
     out.write_all(b"\n")
-}
-
-/// `n` in decimal, written into the end of `buf`.
-fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[at..];
-        }
-    }
 }
 
 /// [`write_violation`] in colour.
