@@ -1059,6 +1059,15 @@ mod tests {
         }
     }
 
+    /// A record's violations as lines: place, pointer, keyword and message.
+    fn show(checked: &Checked) -> Vec<String> {
+        checked
+            .violations()
+            .iter()
+            .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
+            .collect()
+    }
+
     /// The violations of a record, the same whether it is read whole or (without
     /// `strict`) as a line onto a tape.
     fn violations(text: &str, strict: bool) -> Vec<String> {
@@ -1066,13 +1075,6 @@ mod tests {
         let options = Options {
             strict,
             ..Options::default()
-        };
-        let show = |checked: &Checked| -> Vec<String> {
-            checked
-                .violations()
-                .iter()
-                .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
-                .collect()
         };
         let record = record(text);
         let shown = show(&check(&schema, &record, &options));
@@ -1207,13 +1209,6 @@ mod tests {
             text.push_str(&format!("\"f{i}\": {{\"x\": {i}}}"));
         }
         text.push_str(r#"}, "contact_email_address": "no", "lead_state": "In Progess"}"#);
-        let show = |checked: &Checked| -> Vec<String> {
-            checked
-                .violations()
-                .iter()
-                .map(|v| format!("{} {} {}: {}", v.at, v.pointer, v.keyword, v.message))
-                .collect()
-        };
         let record = record(&text);
         let shown = show(&check(&schema, &record, &options));
         let held = HeldText::new(record.text.clone());
