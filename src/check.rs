@@ -465,6 +465,8 @@ pub fn check_line(
         let (verdict, lint) = if valid && lint.is_empty() {
             let findings = Vec::new();
             (Verdict::Valid { findings }, LintCounts::default())
+        } else if let Some(lone) = lone_finding(valid, &lint, options) {
+            lone_verdict(lint, lone, text, origin.start)
         } else {
             // The same errors as on a Value (in another order: members are met in the
             // text's order here), placed on the tape.
@@ -479,6 +481,59 @@ pub fn check_line(
         };
         Some((checked(verdict, lint), delivered))
     })
+}
+
+/// Where the one finding of a record the schema accepts starts, when that is all there is to
+/// say about it (the usual record with a finding) and `--max-errors` keeps it: its verdict is
+/// then made by [`lone_verdict`], what [`judge`] makes of it, with nothing to sort, narrow
+/// or look up.
+fn lone_finding(
+    valid: bool,
+    lint: &[(lint::Finding, lint::Level)],
+    options: &Options,
+) -> Option<usize> {
+    match lint {
+        [(finding, _)] if valid && options.detail == Detail::Full => finding
+            .offset
+            .filter(|_| options.max_violations.is_none_or(|max| max > 0)),
+        _ => None,
+    }
+}
+
+/// The verdict on a record whose only violation is `lint`'s one finding, which starts at
+/// `offset` in `text` (see [`lone_finding`]).
+fn lone_verdict(
+    lint: Vec<(lint::Finding, lint::Level)>,
+    offset: usize,
+    text: &[u8],
+    start: LineCol,
+) -> (Verdict, LintCounts) {
+    let mut violations = Vec::with_capacity(1);
+    let mut counts = LintCounts::default();
+    for (finding, level) in lint {
+        let [at] = crate::position::line_cols_of(text, start, [offset]);
+        counts.add(level);
+        violations.push(Violation {
+            pointer: finding.pointer,
+            at,
+            keyword: Cow::Borrowed(finding.rule),
+            message: finding.message,
+            schema_path: String::new(),
+            level,
+            rule: Some(finding.rule),
+        });
+    }
+    let verdict = if counts.errors > 0 {
+        Verdict::Invalid {
+            violations,
+            omitted: 0,
+        }
+    } else {
+        Verdict::Valid {
+            findings: violations,
+        }
+    };
+    (verdict, counts)
 }
 
 /// What the rules about a lead's records ([`lint::Tracker`]) read of a record, and where
@@ -1224,6 +1279,54 @@ mod tests {
             shown.len() > FEW_POINTERS + findings.len(),
             "{}",
             shown.len()
+        );
+    }
+
+    #[test]
+    fn a_lone_finding_is_judged_as_on_a_value() {
+        // The usual record with a finding (one, on a record the schema accepts) takes
+        // `lone_verdict`: the same place, level, verdict and counts as the general path, at
+        // each level and under --max-errors, after multi-byte text and on a later line.
+        let schema = Schema::for_type(LeadType::Chat).unwrap();
+        let text = "\n  {\"lead_id\": 1, \"lead_type\": \"Chat\", \"notes\": \"été 😀\", \
+                    \"lead_state\": \"In Progess\"}";
+        let record = record(text);
+        let held = HeldText::new(record.text.clone());
+        let schemas = Schemas::One(Schema::for_type(LeadType::Chat).unwrap());
+        for (flag, max, status) in [
+            (None, None, Status::Valid),
+            (Some(lint::Action::Deny), None, Status::Invalid),
+            (Some(lint::Action::Deny), Some(0), Status::Invalid),
+            (None, Some(0), Status::Valid),
+        ] {
+            let flags: Vec<lint::Flag> = flag
+                .into_iter()
+                .map(|action| lint::Flag::new(action, "lead-state-spelling"))
+                .collect();
+            let levels = lint::Levels::resolve(None, &flags).unwrap();
+            let options = Options {
+                lint: Some(Arc::new(Lint::new(levels, None))),
+                max_violations: max,
+                ..Options::default()
+            };
+            let on_value = check(&schema, &record, &options);
+            let (on_tape, _) = check_line(&schemas, held.line(), &record.origin, &options)
+                .expect("the tape reads it");
+            assert_eq!(on_tape.verdict, on_value.verdict, "{flag:?} {max:?}");
+            assert_eq!(on_tape.lint, on_value.lint, "{flag:?} {max:?}");
+            assert_eq!(on_tape.status(), status, "{flag:?} {max:?}");
+        }
+        let options = Options {
+            lint: Some(Arc::new(Lint::new(lint::Levels::defaults(), None))),
+            ..Options::default()
+        };
+        let (on_tape, _) =
+            check_line(&schemas, held.line(), &record.origin, &options).expect("the tape reads it");
+        assert_eq!(
+            show(&on_tape),
+            [
+                r#"2:71 /lead_state lead-state-spelling: "In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
+            ]
         );
     }
 
