@@ -1286,7 +1286,8 @@ mod tests {
     fn a_lone_finding_is_judged_as_on_a_value() {
         // The usual record with a finding (one, on a record the schema accepts) takes
         // `lone_verdict`: the same place, level, verdict and counts as the general path, at
-        // each level and under --max-errors, after multi-byte text and on a later line.
+        // each level and under --max-errors 1 (0 takes the general path, which leaves the
+        // finding out), after multi-byte text and on a later line.
         let schema = Schema::for_type(LeadType::Chat).unwrap();
         let text = "\n  {\"lead_id\": 1, \"lead_type\": \"Chat\", \"notes\": \"été 😀\", \
                     \"lead_state\": \"In Progess\"}";
@@ -1296,7 +1297,10 @@ mod tests {
         for (flag, max, status) in [
             (None, None, Status::Valid),
             (Some(lint::Action::Deny), None, Status::Invalid),
+            (Some(lint::Action::Deny), Some(1), Status::Invalid),
             (Some(lint::Action::Deny), Some(0), Status::Invalid),
+            (Some(lint::Action::Warn), None, Status::Valid),
+            (Some(lint::Action::Warn), Some(1), Status::Valid),
             (None, Some(0), Status::Valid),
         ] {
             let flags: Vec<lint::Flag> = flag
