@@ -465,65 +465,69 @@ pub fn check_line(
         let (verdict, lint) = if valid && lint.is_empty() {
             let findings = Vec::new();
             (Verdict::Valid { findings }, LintCounts::default())
-        } else if let Some(lone) = lone_finding(valid, &lint, options) {
-            lone_verdict(lint, lone, text, origin.start)
         } else {
-            // The same errors as on a Value (in another order: members are met in the
-            // text's order here), placed on the tape.
-            let record = OnTape {
-                root,
-                text,
-                start: origin.start,
-            };
-            judge(schema, &record, valid, Vec::new(), lint, options, || {
-                validator.iter_errors(root).map(Found::schema).collect()
-            })
+            match lone_finding(valid, lint, options) {
+                Ok(lone) => lone_verdict(lone, text, origin.start),
+                Err(lint) => {
+                    // The same errors as on a Value (in another order: members are met in
+                    // the text's order here), placed on the tape.
+                    let record = OnTape {
+                        root,
+                        text,
+                        start: origin.start,
+                    };
+                    judge(schema, &record, valid, Vec::new(), lint, options, || {
+                        validator.iter_errors(root).map(Found::schema).collect()
+                    })
+                }
+            }
         };
         Some((checked(verdict, lint), delivered))
     })
 }
 
-/// Where the one finding of a record the schema accepts starts, when that is all there is to
-/// say about it (the usual record with a finding) and `--max-errors` keeps it: its verdict is
-/// then made by [`lone_verdict`], what [`judge`] makes of it, with nothing to sort, narrow
-/// or look up.
+/// A record's one finding, with where its value starts, when it is all there is to say
+/// about the record (the schema accepts it: the usual record with a finding) and
+/// `--max-errors` keeps it: [`lone_verdict`] then makes of it what [`judge`] would, with
+/// nothing to sort, narrow or look up. Otherwise the findings, given back.
 fn lone_finding(
     valid: bool,
-    lint: &[(lint::Finding, lint::Level)],
+    mut lint: Vec<(lint::Finding, lint::Level)>,
     options: &Options,
-) -> Option<usize> {
-    match lint {
-        [(finding, _)] if valid && options.detail == Detail::Full => finding
-            .offset
-            .filter(|_| options.max_violations.is_none_or(|max| max > 0)),
+) -> Result<(lint::Finding, lint::Level, usize), Vec<(lint::Finding, lint::Level)>> {
+    let keeps = options.max_violations.is_none_or(|max| max > 0);
+    let offset = match lint.as_slice() {
+        [(finding, _)] if valid && keeps && options.detail == Detail::Full => finding.offset,
         _ => None,
+    };
+    match (offset, lint.pop()) {
+        (Some(offset), Some((finding, level))) => Ok((finding, level, offset)),
+        (_, popped) => {
+            lint.extend(popped);
+            Err(lint)
+        }
     }
 }
 
-/// The verdict on a record whose only violation is `lint`'s one finding, which starts at
+/// The verdict on a record whose only violation is one finding, whose value starts at
 /// `offset` in `text` (see [`lone_finding`]).
 fn lone_verdict(
-    lint: Vec<(lint::Finding, lint::Level)>,
-    offset: usize,
+    (finding, level, offset): (lint::Finding, lint::Level, usize),
     text: &[u8],
     start: LineCol,
 ) -> (Verdict, LintCounts) {
-    let mut violations = Vec::with_capacity(1);
-    let mut counts = LintCounts::default();
-    for (finding, level) in lint {
-        let [at] = crate::position::line_cols_of(text, start, [offset]);
-        counts.add(level);
-        violations.push(Violation {
-            pointer: finding.pointer,
-            at,
-            keyword: Cow::Borrowed(finding.rule),
-            message: finding.message,
-            schema_path: String::new(),
-            level,
-            rule: Some(finding.rule),
-        });
-    }
-    let verdict = if counts.errors > 0 {
+    let [at] = crate::position::line_cols_of(text, start, [offset]);
+    let violations = vec![Violation {
+        pointer: finding.pointer,
+        at,
+        keyword: Cow::Borrowed(finding.rule),
+        message: finding.message,
+        schema_path: String::new(),
+        level,
+        rule: Some(finding.rule),
+    }];
+    let counts = LintCounts::of([level]);
+    let verdict = if level == lint::Level::Error {
         Verdict::Invalid {
             violations,
             omitted: 0,
