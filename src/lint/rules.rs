@@ -251,6 +251,10 @@ trait Out {
 type Spot = (String, Option<usize>);
 
 impl Out for Vec<Finding> {
+    // Out of line: most fields have no finding, and a finding's pointer and message, made
+    // here, would otherwise sit in the rules' common path and crowd the instruction cache.
+    #[cold]
+    #[inline(never)]
     fn push(&mut self, rule: Rule, spot: impl FnOnce() -> Spot, message: impl FnOnce() -> String) {
         let (pointer, offset) = spot();
         Vec::push(
