@@ -466,78 +466,19 @@ pub fn check_line(
             let findings = Vec::new();
             (Verdict::Valid { findings }, LintCounts::default())
         } else {
-            match lone_finding(valid, lint, options) {
-                Ok(lone) => lone_verdict(lone, text, origin.start),
-                Err(lint) => {
-                    // The same errors as on a Value (in another order: members are met in
-                    // the text's order here), placed on the tape.
-                    let record = OnTape {
-                        root,
-                        text,
-                        start: origin.start,
-                    };
-                    judge(schema, &record, valid, Vec::new(), lint, options, || {
-                        validator.iter_errors(root).map(Found::schema).collect()
-                    })
-                }
-            }
+            // The same errors as on a Value (in another order: members are met in the
+            // text's order here), placed on the tape.
+            let record = OnTape {
+                root,
+                text,
+                start: origin.start,
+            };
+            judge(schema, &record, valid, Vec::new(), lint, options, || {
+                validator.iter_errors(root).map(Found::schema).collect()
+            })
         };
         Some((checked(verdict, lint), delivered))
     })
-}
-
-/// A record's one finding, with where its value starts, when it is all there is to say
-/// about the record (the schema accepts it: the usual record with a finding) and
-/// `--max-errors` keeps it: [`lone_verdict`] then makes of it what [`judge`] would, with
-/// nothing to sort, narrow or look up. Otherwise the findings, given back.
-fn lone_finding(
-    valid: bool,
-    mut lint: Vec<(lint::Finding, lint::Level)>,
-    options: &Options,
-) -> Result<(lint::Finding, lint::Level, usize), Vec<(lint::Finding, lint::Level)>> {
-    let keeps = options.max_violations.is_none_or(|max| max > 0);
-    let offset = match lint.as_slice() {
-        [(finding, _)] if valid && keeps && options.detail == Detail::Full => finding.offset,
-        _ => None,
-    };
-    match (offset, lint.pop()) {
-        (Some(offset), Some((finding, level))) => Ok((finding, level, offset)),
-        (_, popped) => {
-            lint.extend(popped);
-            Err(lint)
-        }
-    }
-}
-
-/// The verdict on a record whose only violation is one finding, whose value starts at
-/// `offset` in `text` (see [`lone_finding`]).
-fn lone_verdict(
-    (finding, level, offset): (lint::Finding, lint::Level, usize),
-    text: &[u8],
-    start: LineCol,
-) -> (Verdict, LintCounts) {
-    let [at] = crate::position::line_cols_of(text, start, [offset]);
-    let violations = vec![Violation {
-        pointer: finding.pointer,
-        at,
-        keyword: Cow::Borrowed(finding.rule),
-        message: finding.message,
-        schema_path: String::new(),
-        level,
-        rule: Some(finding.rule),
-    }];
-    let counts = LintCounts::of([level]);
-    let verdict = if level == lint::Level::Error {
-        Verdict::Invalid {
-            violations,
-            omitted: 0,
-        }
-    } else {
-        Verdict::Valid {
-            findings: violations,
-        }
-    };
-    (verdict, counts)
 }
 
 /// What the rules about a lead's records ([`lint::Tracker`]) read of a record, and where
@@ -685,6 +626,9 @@ trait Locate {
     /// for each, where the value starts in the record's text when that is already known
     /// (a lint finding made on the tape, see [`lint::Finding::offset`]).
     fn positions(&self, pointers: &[&str], offsets: &[Option<usize>]) -> Vec<Position>;
+    /// Where the value that starts at `offset` in the record's text is, when the record
+    /// is placed by offsets (`None`: by pointers alone, see [`Locate::positions`]).
+    fn place(&self, offset: usize) -> Option<LineCol>;
 }
 
 impl Locate for Record {
@@ -696,6 +640,10 @@ impl Locate for Record {
     // value inside a decoded body too; no finding made on a `Value` knows an offset.
     fn positions(&self, pointers: &[&str], _: &[Option<usize>]) -> Vec<Position> {
         Record::positions(self, pointers)
+    }
+
+    fn place(&self, _: usize) -> Option<LineCol> {
+        None
     }
 }
 
@@ -741,6 +689,11 @@ impl Locate for OnTape<'_> {
             .map(|at| Position { at, inside: None })
             .collect()
     }
+
+    fn place(&self, offset: usize) -> Option<LineCol> {
+        let [at] = crate::position::line_cols_of(self.text, self.start, [offset]);
+        Some(at)
+    }
 }
 
 /// The verdict on `record` from what was found: whether the schema holds (`valid`), the
@@ -751,7 +704,7 @@ fn judge<'v>(
     record: &'v impl Locate,
     valid: bool,
     unknown: Vec<&'v str>,
-    lint: Vec<(lint::Finding, lint::Level)>,
+    mut lint: Vec<(lint::Finding, lint::Level)>,
     options: &Options,
     errors: impl FnOnce() -> Vec<Found<'v>>,
 ) -> (Verdict, LintCounts) {
@@ -763,6 +716,27 @@ fn judge<'v>(
         let counts = LintCounts::of(lint.iter().map(|(_, level)| *level));
         let valid = valid && unknown.is_empty() && record.lost().is_empty() && counts.errors == 0;
         return (Verdict::bare(valid), counts);
+    }
+    // One lint finding whose place the rules already know, on a record with nothing else
+    // to say (the usual record with a finding): placed alone, with nothing to sort, narrow
+    // or look up.
+    if valid
+        && unknown.is_empty()
+        && record.lost().is_empty()
+        && let [(finding, _)] = lint.as_slice()
+        && let Some(at) = finding.offset.and_then(|offset| record.place(offset))
+        && let Some((finding, level)) = lint.pop()
+    {
+        let violation = Violation {
+            pointer: finding.pointer,
+            at,
+            keyword: Cow::Borrowed(finding.rule),
+            message: finding.message,
+            schema_path: String::new(),
+            level,
+            rule: Some(finding.rule),
+        };
+        return settle(vec![violation], options);
     }
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {
@@ -871,6 +845,12 @@ fn explain(
             rule,
         });
     }
+    settle(violations, options)
+}
+
+/// The verdict on a record's violations (in input order, each said once): invalid when
+/// one is at level `error`, the lint findings counted, at most `max_violations` kept.
+fn settle(mut violations: Vec<Violation>, options: &Options) -> (Verdict, LintCounts) {
     // Those shown, before `max_violations` keeps the first.
     let counts = LintCounts::of(
         violations
@@ -1288,10 +1268,10 @@ mod tests {
 
     #[test]
     fn a_lone_finding_is_judged_as_on_a_value() {
-        // The usual record with a finding (one, on a record the schema accepts) takes
-        // `lone_verdict`: the same place, level, verdict and counts as the general path, at
-        // each level and under --max-errors 1 (0 takes the general path, which leaves the
-        // finding out), after multi-byte text and on a later line.
+        // The usual record with a finding (one, on a record the schema accepts) is placed
+        // alone by `judge`: the same place, level, verdict and counts as the general path, at
+        // each level and under --max-errors 1 and 0 (which leaves the finding out and still
+        // counts it), after multi-byte text and on a later line.
         let schema = Schema::for_type(LeadType::Chat).unwrap();
         let text = "\n  {\"lead_id\": 1, \"lead_type\": \"Chat\", \"notes\": \"été 😀\", \
                     \"lead_state\": \"In Progess\"}";
