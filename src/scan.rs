@@ -52,6 +52,12 @@ pub trait Work: Sync {
         let _ = (line, origin);
         None
     }
+
+    /// [`Work::line`] on each line of a chunk, in order, into `out` (one entry a line): a
+    /// work may take them in passes over the batch (see [`crate::check::check_lines`]).
+    fn lines(&self, lines: &[(LineText<'_>, Origin)], out: &mut Vec<Option<Self::Output>>) {
+        out.extend(lines.iter().map(|(line, origin)| self.line(*line, origin)));
+    }
 }
 
 /// The text of a line handed to [`Work::line`], and a way to keep it past the call
@@ -788,6 +794,8 @@ fn read_lines<W: Work>(
     // for a chunk that starts mid-line (whose first line belongs to the previous chunk).
     let mut line_no = chunk.start.at.line;
     let mut ends = memchr::memchr_iter(b'\n', data).map(|i| (i, true));
+    // The lines that may be one JSON value each: their index in `lines`, their text.
+    let mut pending = Vec::with_capacity(lines.capacity());
     loop {
         let (end, terminated) = match ends.next() {
             Some(e) => e,
@@ -819,20 +827,18 @@ fn read_lines<W: Work>(
                 at,
             };
             let value_start = line_start.offset + lead as u64;
-            let outputs = if open || line.len() > MAX_RECORD_BYTES {
-                None
-            } else {
+            if !open && line.len() <= MAX_RECORD_BYTES {
                 let line = LineText {
                     block: &chunk.data,
                     start: start + lead,
                     end,
                 };
-                parse_line(line, lead, line_start, name, work, read.lists)
-            };
+                pending.push((lines.len(), whole_line(line, lead, line_start, name)));
+            }
             lines.push(Line {
                 start: line_start,
                 value_start,
-                outputs,
+                outputs: None,
             });
         }
         line_no += 1;
@@ -841,30 +847,46 @@ fn read_lines<W: Work>(
             break;
         }
     }
+    // The lines worked on in place, all at once (see `Work::lines`); those it leaves are
+    // parsed here.
+    let (at, batch): (Vec<usize>, Vec<(LineText<'_>, Origin)>) = pending.into_iter().unzip();
+    let mut done = Vec::with_capacity(batch.len());
+    work.lines(&batch, &mut done);
+    debug_assert_eq!(done.len(), batch.len(), "one output a line");
+    for ((i, (line, origin)), done) in at.into_iter().zip(batch).zip(done) {
+        lines[i].outputs = match done {
+            Some(done) => Some(vec![done]),
+            None => parse_line(line, origin, work, read.lists),
+        };
+    }
     lines
 }
 
-/// A line that is exactly one JSON value: its records, worked on. `None` for anything
-/// else, which the sequential reader reads. `line` is the line from its first non-blank
-/// byte (`lead` bytes in) on.
-fn parse_line<W: Work>(
-    mut line: LineText<'_>,
+/// A line that may be exactly one JSON value, from its first non-blank byte (`lead` bytes
+/// into the line starting at `line_start`) to its last, and where that is.
+fn whole_line<'a>(
+    mut line: LineText<'a>,
     lead: usize,
     line_start: Mark,
     name: &Arc<str>,
-    work: &W,
-    lists: bool,
-) -> Option<Vec<W::Output>> {
+) -> (LineText<'a>, Origin) {
     line.end = line.start + trim_end(line.bytes()).len();
-    let text = line.bytes();
     // The leading blanks are single-byte characters.
     let mut start = line_start;
     start.offset += lead as u64;
     start.at.column += lead as u64;
-    let origin = Origin::at(name.clone(), start);
-    if let Some(done) = work.line(line, &origin) {
-        return Some(vec![done]);
-    }
+    (line, Origin::at(name.clone(), start))
+}
+
+/// A line that [`Work::lines`] left, when it is exactly one JSON value: its records,
+/// worked on. `None` for anything else, which the sequential reader reads.
+fn parse_line<W: Work>(
+    line: LineText<'_>,
+    origin: Origin,
+    work: &W,
+    lists: bool,
+) -> Option<Vec<W::Output>> {
+    let text = line.bytes();
     // UTF-8 checked once for the whole line, in bulk, rather than string by string as
     // `from_slice` does (a tenth of the run's time on payloads of many short strings);
     // a line that is not UTF-8 goes to the sequential reader, which says where.

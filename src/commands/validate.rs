@@ -215,6 +215,16 @@ impl Work for Validating<'_> {
         let (checked, delivered) = check::check_line(self.schemas, line, origin, self.options)?;
         Some(Checking(Ok(checked), delivered))
     }
+
+    /// Lines validated in place, a batch at a time (see [`check::check_lines`]).
+    fn lines(&self, lines: &[(LineText<'_>, Origin)], out: &mut Vec<Option<Checking>>) {
+        let mut done = Vec::with_capacity(lines.len());
+        check::check_lines(self.schemas, lines, self.options, &mut done);
+        out.extend(
+            done.into_iter()
+                .map(|d| d.map(|(checked, delivered)| Checking(Ok(checked), delivered))),
+        );
+    }
 }
 
 /// What the rules about a lead's records read of a record, with where it is.
