@@ -91,6 +91,11 @@ pub fn check(
         lint: lint.clone(),
     };
     let (inputs, failures) = super::inputs(&args.input, s, quiet)?;
+    if let Some(tracker) = &mut tracker {
+        // A lead is delivered as a payload of 2 to 3 KiB, most leads once or twice.
+        let bytes: u64 = inputs.iter().map(|i| i.size.unwrap_or(0)).sum();
+        tracker.reserve(usize::try_from(bytes / 4096).unwrap_or(usize::MAX));
+    }
     let mut run = Run {
         format: args.format,
         quiet,
