@@ -391,9 +391,7 @@ fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
         return;
     };
     let prefix = split_byte(user_id, b'-').map_or(user_id, |(p, _)| p);
-    let same = prefix.bytes().all(|b| b.is_ascii_digit())
-        && (prefix == "0" || !prefix.starts_with('0'))
-        && prefix.parse::<u64>() == Ok(profile_id);
+    let same = decimal(prefix.as_bytes()) == Some(profile_id);
     if !same {
         out.push(
             Rule::UserIdProfile,
@@ -407,6 +405,18 @@ fn user_id_profile<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
             },
         );
     }
+}
+
+/// The number `s` writes in decimal digits alone, with no leading zero but in `0`; `None`
+/// for anything else and past `u64::MAX`.
+fn decimal(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || (s.len() > 1 && s[0] == b'0') {
+        return None;
+    }
+    s.iter().try_fold(0u64, |value, &b| {
+        let digit = b.checked_sub(b'0').filter(|&d| d < 10)?;
+        value.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -1455,6 +1465,24 @@ mod tests {
             assert_eq!(on_tape, found(rec), "{text}");
         }
         assert!(Record::new(&json!([map])).is_none());
+    }
+
+    #[test]
+    fn decimals_read_as_digits_alone() {
+        for (text, value) in [
+            ("0", Some(0)),
+            ("23749", Some(23749)),
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("", None),
+            ("00", None),
+            ("07", None),
+            ("+7", None),
+            ("7a", None),
+            ("٣", None),
+        ] {
+            assert_eq!(decimal(text.as_bytes()), value, "{text:?}");
+        }
     }
 
     #[test]
