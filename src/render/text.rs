@@ -72,23 +72,29 @@ fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) 
     if p.enabled {
         return write_violation_painted(out, p, input, v);
     }
+    // The line is put together here and written whole: each write to `out` goes through
+    // two writers (a shared handle, then a buffer) and copies its piece by a call.
+    let (input, message) = (escape(input), escape(&v.message));
+    let pointer = shown_pointer(&v.pointer);
+    let mut line = Vec::with_capacity(input.len() + pointer.len() + message.len() + 80);
     let mut digits = itoa::Buffer::new();
-    out.write_all(escape(input).as_bytes())?;
-    out.write_all(b":")?;
-    out.write_all(digits.format(v.at.line).as_bytes())?;
-    out.write_all(b":")?;
-    out.write_all(digits.format(v.at.column).as_bytes())?;
-    out.write_all(b": ")?;
+    line.extend_from_slice(input.as_bytes());
+    line.push(b':');
+    line.extend_from_slice(digits.format(v.at.line).as_bytes());
+    line.push(b':');
+    line.extend_from_slice(digits.format(v.at.column).as_bytes());
+    line.extend_from_slice(b": ");
     if let Some(rule) = v.rule {
-        out.write_all(level_name(v.level).as_bytes())?;
-        out.write_all(b"[")?;
-        out.write_all(rule.as_bytes())?;
-        out.write_all(b"]: ")?;
+        line.extend_from_slice(level_name(v.level).as_bytes());
+        line.push(b'[');
+        line.extend_from_slice(rule.as_bytes());
+        line.extend_from_slice(b"]: ");
     }
-    out.write_all(shown_pointer(&v.pointer).as_bytes())?;
-    out.write_all(b": ")?;
-    out.write_all(escape(&v.message).as_bytes())?;
-    out.write_all(b"\n")
+    line.extend_from_slice(pointer.as_bytes());
+    line.extend_from_slice(b": ");
+    line.extend_from_slice(message.as_bytes());
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
 /// [`write_violation`] in colour.
