@@ -447,20 +447,21 @@ pub fn check_lines(
             if tapes.len() < batch.len() {
                 tapes.resize_with(batch.len(), Tape::new);
             }
-            let read: Vec<Option<ReadLine<'_>>> = tapes
+            // `None`: too long to batch; `Some(None)`: left to serde_json, as by
+            // `check_line` (not read again by it).
+            let read: Vec<Option<Option<ReadLine<'_>>>> = tapes
                 .iter_mut()
                 .zip(batch)
                 .map(|(tape, (line, _))| {
                     let text = line.bytes();
-                    if text.len() > BATCHED_LINE_BYTES {
-                        return None;
-                    }
-                    read_line(schemas, tape, text, options)
+                    (text.len() <= BATCHED_LINE_BYTES)
+                        .then(|| read_line(schemas, tape, text, options))
                 })
                 .collect();
             for ((line, origin), read) in batch.iter().zip(&read) {
                 out.push(match read {
-                    Some(read) => judge_line(read, *line, origin, options),
+                    Some(Some(read)) => judge_line(read, *line, origin, options),
+                    Some(None) => None,
                     None => check_line(schemas, *line, origin, options),
                 });
             }

@@ -337,3 +337,69 @@ fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
         }
     }
 }
+
+/// A work that answers for fewer lines of a chunk than it is handed (`Work::lines`) loses
+/// none: the lines it leaves are parsed and handed to `Work::work`, in order.
+#[test]
+fn lines_a_work_leaves_are_parsed_not_dropped() {
+    use leadcheck::input::Input;
+    use leadcheck::record::{Item, Numbered, Origin};
+    use leadcheck::scan::{self, Event, LineText, Work};
+
+    struct Done(bool, u64);
+    impl Numbered for Done {
+        fn set_record(&mut self, record: u64) {
+            self.1 = record;
+        }
+    }
+    struct Half;
+    impl Work for Half {
+        type Output = Done;
+        fn work(&self, _: Item) -> Done {
+            Done(false, 0)
+        }
+        fn lines(&self, lines: &[(LineText<'_>, Origin)], out: &mut Vec<Option<Done>>) {
+            // The first half answered in place, the rest left out altogether.
+            out.extend(lines[..lines.len() / 2].iter().map(|_| Some(Done(true, 0))));
+        }
+    }
+
+    let lines = 20_000u64;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capture.jsonl");
+    let capture: String = (1..=lines)
+        .map(|n| format!("{{\"lead_id\": {n}, \"pad\": \"{}\"}}\n", "x".repeat(100)))
+        .collect();
+    std::fs::write(&path, capture).unwrap();
+    for jobs in [1, 2] {
+        let mut done = Vec::new();
+        let options = scan::Options {
+            jobs: Some(jobs),
+            ..scan::Options::default()
+        };
+        scan::scan(
+            vec![Input::file(path.clone())],
+            &options,
+            &Half,
+            &mut |event| {
+                if let Event::Item(d) = event {
+                    done.push(d);
+                }
+                Ok::<(), scan::Panicked>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(done.len(), lines as usize, "-j{jobs}");
+        let numbers: Vec<u64> = done.iter().map(|d| d.1).collect();
+        assert_eq!(
+            numbers,
+            (1..=lines).collect::<Vec<_>>(),
+            "-j{jobs}: in order"
+        );
+        let in_place = done.iter().filter(|d| d.0).count();
+        assert!(
+            in_place > 0 && in_place < done.len(),
+            "-j{jobs}: {in_place} in place"
+        );
+    }
+}
