@@ -160,6 +160,21 @@ pub struct Violation {
     pub rule: Option<&'static str>,
 }
 
+impl Violation {
+    /// A lint finding at `level`, placed `at`.
+    fn of_finding(finding: lint::Finding, level: lint::Level, at: LineCol) -> Violation {
+        Violation {
+            pointer: finding.pointer,
+            at,
+            keyword: Cow::Borrowed(finding.rule),
+            message: finding.message,
+            schema_path: String::new(),
+            level,
+            rule: Some(finding.rule),
+        }
+    }
+}
+
 /// A record's verdict, with what it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -287,14 +302,9 @@ impl Checked {
             Detail::Verdict => Vec::new(),
             Detail::Full => findings
                 .into_iter()
-                .map(|(f, level)| Violation {
-                    keyword: Cow::Borrowed(f.rule),
-                    at: at(&f.pointer),
-                    pointer: f.pointer,
-                    message: f.message,
-                    schema_path: String::new(),
-                    level,
-                    rule: Some(f.rule),
+                .map(|(f, level)| {
+                    let place = at(&f.pointer);
+                    Violation::of_finding(f, level, place)
                 })
                 .collect(),
         };
@@ -819,20 +829,11 @@ fn judge<'v>(
     if valid
         && unknown.is_empty()
         && record.lost().is_empty()
-        && let [(finding, _)] = lint.as_slice()
-        && let Some(at) = finding.offset.and_then(|offset| record.place(offset))
+        && lint.len() == 1
+        && let Some(at) = lint[0].0.offset.and_then(|offset| record.place(offset))
         && let Some((finding, level)) = lint.pop()
     {
-        let violation = Violation {
-            pointer: finding.pointer,
-            at,
-            keyword: Cow::Borrowed(finding.rule),
-            message: finding.message,
-            schema_path: String::new(),
-            level,
-            rule: Some(finding.rule),
-        };
-        return settle(vec![violation], options);
+        return settle(vec![Violation::of_finding(finding, level, at)], options);
     }
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {

@@ -794,8 +794,9 @@ fn read_lines<W: Work>(
     // for a chunk that starts mid-line (whose first line belongs to the previous chunk).
     let mut line_no = chunk.start.at.line;
     let mut ends = memchr::memchr_iter(b'\n', data).map(|i| (i, true));
-    // The lines that may be one JSON value each: their index in `lines`, their text.
-    let mut pending = Vec::with_capacity(lines.capacity());
+    // The lines that may be one JSON value each: their index in `lines`, and their text.
+    let mut indices = Vec::with_capacity(lines.capacity());
+    let mut batch = Vec::with_capacity(lines.capacity());
     loop {
         let (end, terminated) = match ends.next() {
             Some(e) => e,
@@ -833,7 +834,8 @@ fn read_lines<W: Work>(
                     start: start + lead,
                     end,
                 };
-                pending.push((lines.len(), whole_line(line, lead, line_start, name)));
+                indices.push(lines.len());
+                batch.push(whole_line(line, lead, line_start, name));
             }
             lines.push(Line {
                 start: line_start,
@@ -849,12 +851,11 @@ fn read_lines<W: Work>(
     }
     // The lines worked on in place, all at once (see `Work::lines`); those it leaves are
     // parsed here.
-    let (at, batch): (Vec<usize>, Vec<(LineText<'_>, Origin)>) = pending.into_iter().unzip();
     let mut done = Vec::with_capacity(batch.len());
     work.lines(&batch, &mut done);
     // One output a line; a line a work left without one is parsed below, never dropped.
     done.resize_with(batch.len(), || None);
-    for ((i, (line, origin)), done) in at.into_iter().zip(batch).zip(done) {
+    for ((i, (line, origin)), done) in indices.into_iter().zip(batch).zip(done) {
         lines[i].outputs = match done {
             Some(done) => Some(vec![done]),
             None => parse_line(line, origin, work, read.lists),

@@ -270,15 +270,42 @@ fn chunk_corner_cases_match_the_sequential_reader() {
     );
 }
 
+/// The items `work` gives for the file at `path`, scanned with `jobs` threads.
+fn worked<W: leadcheck::scan::Work>(
+    path: &std::path::Path,
+    jobs: usize,
+    work: &W,
+) -> Vec<W::Output> {
+    use leadcheck::input::Input;
+    use leadcheck::scan::{self, Event};
+    let mut items = Vec::new();
+    let options = scan::Options {
+        jobs: Some(jobs),
+        ..scan::Options::default()
+    };
+    scan::scan(
+        vec![Input::file(path.to_path_buf())],
+        &options,
+        work,
+        &mut |event| {
+            if let Event::Item(item) = event {
+                items.push(item);
+            }
+            Ok::<(), scan::Panicked>(())
+        },
+    )
+    .unwrap();
+    items
+}
+
 /// A line kept past the work on it (`LineText::hold`, as `validate` keeps a record's line
 /// to place the lead rules' findings) still reads as that line once the scan is over, on
 /// an input of many more chunks than the producer keeps buffers for: a held chunk is not
 /// handed back to be read into.
 #[test]
 fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
-    use leadcheck::input::Input;
     use leadcheck::record::{Item, Numbered, Origin};
-    use leadcheck::scan::{self, Event, HeldText, LineText, Work};
+    use leadcheck::scan::{HeldText, LineText, Work};
 
     struct Kept(Option<HeldText>, u64);
     impl Numbered for Kept {
@@ -311,23 +338,7 @@ fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
     let capture: String = (1..=lines).map(written).collect();
     std::fs::write(&path, capture).unwrap();
     for jobs in [1, 2] {
-        let mut kept = Vec::new();
-        let options = scan::Options {
-            jobs: Some(jobs),
-            ..scan::Options::default()
-        };
-        scan::scan(
-            vec![Input::file(path.clone())],
-            &options,
-            &Keep,
-            &mut |event| {
-                if let Event::Item(k) = event {
-                    kept.push(k);
-                }
-                Ok::<(), scan::Panicked>(())
-            },
-        )
-        .unwrap();
+        let kept = worked(&path, jobs, &Keep);
         assert_eq!(kept.len(), lines as usize);
         for Kept(held, record) in &kept {
             let held = held
@@ -342,9 +353,8 @@ fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
 /// none: the lines it leaves are parsed and handed to `Work::work`, in order.
 #[test]
 fn lines_a_work_leaves_are_parsed_not_dropped() {
-    use leadcheck::input::Input;
     use leadcheck::record::{Item, Numbered, Origin};
-    use leadcheck::scan::{self, Event, LineText, Work};
+    use leadcheck::scan::{LineText, Work};
 
     struct Done(bool, u64);
     impl Numbered for Done {
@@ -372,23 +382,7 @@ fn lines_a_work_leaves_are_parsed_not_dropped() {
         .collect();
     std::fs::write(&path, capture).unwrap();
     for jobs in [1, 2] {
-        let mut done = Vec::new();
-        let options = scan::Options {
-            jobs: Some(jobs),
-            ..scan::Options::default()
-        };
-        scan::scan(
-            vec![Input::file(path.clone())],
-            &options,
-            &Half,
-            &mut |event| {
-                if let Event::Item(d) = event {
-                    done.push(d);
-                }
-                Ok::<(), scan::Panicked>(())
-            },
-        )
-        .unwrap();
+        let done = worked(&path, jobs, &Half);
         assert_eq!(done.len(), lines as usize, "-j{jobs}");
         let numbers: Vec<u64> = done.iter().map(|d| d.1).collect();
         assert_eq!(

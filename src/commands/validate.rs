@@ -92,9 +92,7 @@ pub fn check(
     };
     let (inputs, failures) = super::inputs(&args.input, s, quiet)?;
     if let Some(tracker) = &mut tracker {
-        // A lead is delivered as a payload of 2 to 3 KiB, most leads once or twice.
-        let bytes: u64 = inputs.iter().map(|i| i.size.unwrap_or(0)).sum();
-        tracker.reserve(usize::try_from(bytes / 4096).unwrap_or(usize::MAX));
+        tracker.reserve_for_input(inputs.iter().filter_map(|i| i.size).sum());
     }
     let mut run = Run {
         format: args.format,

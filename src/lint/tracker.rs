@@ -221,6 +221,13 @@ impl Tracker {
         self.leads.reserve(leads.min(Tracker::MAX_RESERVED));
     }
 
+    /// Room made for the leads of inputs of `bytes` bytes (regular files: their sizes): a
+    /// lead is delivered as a payload of 2 to 3 KiB, most leads once or twice, so one lead
+    /// per 4 KiB (see [`Tracker::reserve`]).
+    pub fn reserve_for_input(&mut self, bytes: u64) {
+        self.reserve(usize::try_from(bytes / 4096).unwrap_or(usize::MAX));
+    }
+
     /// The most leads [`Tracker::reserve`] makes room for in advance: a table of about
     /// 50 MiB, of which only the slots leads arrive in are ever touched.
     pub const MAX_RESERVED: usize = 1 << 19;
