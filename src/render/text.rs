@@ -26,58 +26,72 @@ pub fn write_checked_indented(
     indent: &str,
 ) -> io::Result<()> {
     let input = &checked.origin.input;
-    match &checked.verdict {
-        Verdict::Valid { findings } => {
-            for v in findings {
-                out.write_all(indent.as_bytes())?;
-                write_violation(out, p, input, v)?;
-            }
-            Ok(())
+    let violations = match &checked.verdict {
+        Verdict::Valid { findings } if findings.is_empty() => return Ok(()),
+        Verdict::Valid { findings } => findings,
+        Verdict::Invalid { violations, .. } => violations,
+        Verdict::Unreadable { at, message } => {
+            return writeln!(
+                out,
+                "{indent}{} {}: {}",
+                line_start(p, input, Some(*at)),
+                p.error("unreadable"),
+                escape(message)
+            );
         }
-        Verdict::Invalid {
-            violations,
-            omitted,
-        } => {
-            for v in violations {
-                out.write_all(indent.as_bytes())?;
-                write_violation(out, p, input, v)?;
-            }
-            if *omitted > 0 {
-                out.write_all(indent.as_bytes())?;
-                write_note(
-                    out,
-                    p,
-                    input,
-                    Some(checked.origin.start),
-                    &omitted_note(*omitted),
-                )?;
-            }
-            Ok(())
+    };
+    // The record's lines are put together in a buffer the thread keeps and written whole:
+    // each write to `out` goes through two writers (a shared handle, then a buffer), and a
+    // capture's findings are many lines.
+    LINES.with_borrow_mut(|lines| {
+        lines.clear();
+        let shown_input = escape(input);
+        for v in violations {
+            lines.extend_from_slice(indent.as_bytes());
+            write_violation(lines, p, &shown_input, v);
         }
-        Verdict::Unreadable { at, message } => writeln!(
-            out,
-            "{indent}{} {}: {}",
-            line_start(p, input, Some(*at)),
-            p.error("unreadable"),
-            escape(message)
-        ),
-    }
+        if let Verdict::Invalid { omitted, .. } = &checked.verdict
+            && *omitted > 0
+        {
+            lines.extend_from_slice(indent.as_bytes());
+            write_note(
+                lines,
+                p,
+                input,
+                Some(checked.origin.start),
+                &omitted_note(*omitted),
+            )?;
+        }
+        let written = out.write_all(lines);
+        // A record with very many violations does not leave its buffer behind.
+        if lines.capacity() > LINES_KEPT {
+            *lines = Vec::new();
+        }
+        written
+    })
 }
 
-/// One line of a violation, written into `out` as it is made: a capture's findings are
-/// many lines. Without colour (output to a file or a pipe, where such captures go), the
-/// pieces are written one after the other and the numbers by `itoa`, with no formatting
+thread_local! {
+    /// [`write_checked_indented`]'s buffer.
+    static LINES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most [`LINES`] keeps between records.
+const LINES_KEPT: usize = 64 << 10;
+
+/// One line of a violation, appended to `line`; `input` is the input's name, escaped.
+/// Without colour (output to a file or a pipe, where such captures go), the pieces are
+/// copied one after the other and the numbers written by `itoa`, with no formatting
 /// machinery; in colour, through the styles' `Display`.
-fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) -> io::Result<()> {
+fn write_violation(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
     if p.enabled {
-        return write_violation_painted(out, p, input, v);
+        write_violation_painted(line, p, input, v);
+        return;
     }
-    // The line is put together here and written whole: each write to `out` goes through
-    // two writers (a shared handle, then a buffer) and copies its piece by a call.
-    let (input, message) = (escape(input), escape(&v.message));
+    let message = escape(&v.message);
     let pointer = shown_pointer(&v.pointer);
-    let mut line = Vec::with_capacity(input.len() + pointer.len() + message.len() + 80);
     let mut digits = itoa::Buffer::new();
+    line.reserve(input.len() + pointer.len() + message.len() + 80);
     line.extend_from_slice(input.as_bytes());
     line.push(b':');
     line.extend_from_slice(digits.format(v.at.line).as_bytes());
@@ -94,27 +108,22 @@ fn write_violation(out: &mut dyn Write, p: Palette, input: &str, v: &Violation) 
     line.extend_from_slice(b": ");
     line.extend_from_slice(message.as_bytes());
     line.push(b'\n');
-    out.write_all(&line)
 }
 
-/// [`write_violation`] in colour.
-fn write_violation_painted(
-    out: &mut dyn Write,
-    p: Palette,
-    input: &str,
-    v: &Violation,
-) -> io::Result<()> {
+/// [`write_violation`] in colour (`input` already escaped).
+fn write_violation_painted(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
     let at = line_start(p, input, Some(v.at));
     let pointer = p.painted(shown_pointer(&v.pointer), style::pointer);
-    match v.rule {
-        None => writeln!(out, "{at} {pointer}: {}", escape(&v.message)),
+    // Writing to a `Vec` cannot fail.
+    let _ = match v.rule {
+        None => writeln!(line, "{at} {pointer}: {}", escape(&v.message)),
         Some(rule) => writeln!(
-            out,
+            line,
             "{at} {}: {pointer}: {}",
             level_word(p, v.level, rule),
             escape(&v.message)
         ),
-    }
+    };
 }
 
 /// `warning[phone-e164]`, coloured by level.
@@ -286,7 +295,7 @@ mod tests {
         };
         let line = |p: Palette| {
             let mut out = Vec::new();
-            write_violation(&mut out, p, "in\u{7}.jsonl", &v).unwrap();
+            write_violation(&mut out, p, &escape("in\u{7}.jsonl"), &v);
             String::from_utf8(out).unwrap()
         };
         assert_eq!(
@@ -344,12 +353,11 @@ mod tests {
                 };
                 let written = |p: Palette| {
                     let mut out = Vec::new();
-                    write_violation(&mut out, p, "dir/in\u{7}.jsonl", &v).unwrap();
+                    write_violation(&mut out, p, &escape("dir/in\u{7}.jsonl"), &v);
                     String::from_utf8(out).unwrap()
                 };
                 let mut plain = Vec::new();
-                write_violation_painted(&mut plain, Palette::PLAIN, "dir/in\u{7}.jsonl", &v)
-                    .unwrap();
+                write_violation_painted(&mut plain, Palette::PLAIN, "dir/in\u{7}.jsonl", &v);
                 let plain = String::from_utf8(plain).unwrap();
                 assert_eq!(written(Palette::PLAIN), plain);
                 let coloured = written(Palette { enabled: true });
