@@ -119,11 +119,12 @@ impl Lint {
         let exceptions = self
             .config
             .as_ref()
+            .filter(|c| !c.except.is_empty())
             .map(|c| c.exceptions_for(std::path::Path::new(input)));
         findings
             .into_iter()
             .map(|f| {
-                let level = self.levels.level(f.rule);
+                let (level, _) = self.levels.get(f.id);
                 (f, level)
             })
             .filter(|(f, level)| {
@@ -139,16 +140,17 @@ impl Lint {
 /// One violation of the schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
-    /// JSON Pointer of the offending value (of the parent object for a missing property).
-    pub pointer: String,
+    /// JSON Pointer of the offending value (of the parent object for a missing property);
+    /// borrowed when static (a lint finding's about a top-level field).
+    pub pointer: Cow<'static, str>,
     /// Where that value is in the input.
     #[serde(flatten)]
     pub at: LineCol,
     /// The schema keyword that failed (`type`, `enum`, `required`, ...), or `unknown-field`
     /// for `--strict`.
     pub keyword: Cow<'static, str>,
-    /// What was expected and what was found.
-    pub message: String,
+    /// What was expected and what was found (borrowed when static).
+    pub message: Cow<'static, str>,
     /// Where the failing keyword is in the schema (a JSON Pointer through `$ref`s); empty
     /// for `--strict`'s unknown fields and lint findings.
     pub schema_path: String,
@@ -673,7 +675,7 @@ pub fn check(schema: &Schema, record: &Record, options: &Options) -> Checked {
 
 /// A violation before it is positioned and described.
 struct Found<'v> {
-    pointer: String,
+    pointer: Cow<'static, str>,
     keyword: Cow<'static, str>,
     what: What<'v>,
 }
@@ -681,7 +683,7 @@ struct Found<'v> {
 impl<'v> Found<'v> {
     fn schema(error: ValidationError<'v>) -> Found<'v> {
         Found {
-            pointer: error.instance_path().as_str().to_string(),
+            pointer: error.instance_path().as_str().to_string().into(),
             keyword: Cow::Owned(error.kind().keyword().to_string()),
             what: What::Schema(error),
         }
@@ -838,14 +840,14 @@ fn judge<'v>(
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {
         found.push(Found {
-            pointer: format!("/{}", escape_token(key)),
+            pointer: format!("/{}", escape_token(key)).into(),
             keyword: Cow::Borrowed("unknown-field"),
             what: What::Unknown(key),
         });
     }
     for lost in record.lost() {
         found.push(Found {
-            pointer: lost.pointer.clone(),
+            pointer: lost.pointer.clone().into(),
             keyword: Cow::Borrowed("form"),
             what: What::Lost(lost),
         });
@@ -877,7 +879,7 @@ fn explain(
         found
     };
     // Positions of all of them in one pass over the record's text.
-    let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
+    let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_ref()).collect();
     let offsets: Vec<Option<usize>> = found
         .iter()
         .map(|f| match &f.what {
@@ -905,14 +907,16 @@ fn explain(
     for i in order {
         let f = &mut found[i];
         let position = positions[i];
-        let mut message = match &mut f.what {
-            What::Schema(error) => message(schema, error),
-            What::Unknown(key) => unknown_message(key, schema),
-            What::Lost(lost) => lost.message.clone(),
+        let mut message: Cow<'static, str> = match &mut f.what {
+            What::Schema(error) => message(schema, error).into(),
+            What::Unknown(key) => unknown_message(key, schema).into(),
+            What::Lost(lost) => lost.message.clone().into(),
             What::Lint(finding, _) => std::mem::take(&mut finding.message),
         };
         if let Some(inside) = position.inside {
-            message.push_str(&format!(" (at {inside} of the decoded body)"));
+            message
+                .to_mut()
+                .push_str(&format!(" (at {inside} of the decoded body)"));
         }
         // The same statement about the same value once (a timestamp that fails both
         // `pattern` and `format` is one problem); same pointers are neighbours here.
@@ -986,18 +990,18 @@ fn narrowest(found: Vec<Found<'_>>) -> Vec<Found<'_>> {
     let narrower: HashSet<&str> = found
         .iter()
         .filter(|f| matches!(&*f.keyword, "const" | "type"))
-        .map(|f| f.pointer.as_str())
+        .map(|f| f.pointer.as_ref())
         .collect();
     let rejected: HashSet<&str> = found
         .iter()
         .filter(|f| matches!(f.what, What::Schema(_)))
-        .map(|f| f.pointer.as_str())
+        .map(|f| f.pointer.as_ref())
         .collect();
     let keep: Vec<bool> = found
         .iter()
         .map(|f| match f.what {
-            What::Lint(..) => !rejected.contains(f.pointer.as_str()),
-            _ => f.keyword != "enum" || !narrower.contains(f.pointer.as_str()),
+            What::Lint(..) => !rejected.contains(f.pointer.as_ref()),
+            _ => f.keyword != "enum" || !narrower.contains(f.pointer.as_ref()),
         })
         .collect();
     drop(narrower);

@@ -42,7 +42,7 @@
 //! let checked = check_item(&schemas, item, &Options::default()).unwrap();
 //! assert_eq!(checked.status(), Status::Invalid);
 //! let v = &checked.violations()[0];
-//! assert_eq!((v.pointer.as_str(), v.at.to_string()), ("/lead_id", "1:13".to_string()));
+//! assert_eq!((&*v.pointer, v.at.to_string()), ("/lead_id", "1:13".to_string()));
 //! assert_eq!(v.message, r#"expected an integer, found string "153928""#);
 //! ```
 #![deny(clippy::print_stdout, clippy::print_stderr)]

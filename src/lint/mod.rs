@@ -30,7 +30,7 @@
 //! let mut findings = lint::check(&record, &ctx);
 //! findings.extend(tracker.observe(&record));
 //! let f = &findings[0];
-//! assert_eq!((f.rule, f.pointer.as_str()), ("phone-e164", "/contact_phone_number"));
+//! assert_eq!((f.rule, &*f.pointer), ("phone-e164", "/contact_phone_number"));
 //! assert_eq!(levels.level(f.rule), lint::Level::Warn);
 //! assert_eq!(
 //!     f.message,
@@ -53,6 +53,8 @@ pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, ru
 pub use rules::{Node, RuleCounts, check, check_record, count_record};
 pub use tracker::{Delivery, Tracker};
 
+use std::borrow::Cow;
+
 use jiff::Timestamp;
 
 /// One rule's complaint about one value of a record.
@@ -60,10 +62,14 @@ use jiff::Timestamp;
 pub struct Finding {
     /// The rule's stable name (`phone-e164`).
     pub rule: &'static str,
-    /// RFC 6901 JSON Pointer of the offending value within the record.
-    pub pointer: String,
-    /// What is wrong, naming the value (as a JSON string) and what was expected.
-    pub message: String,
+    /// The rule itself: what its level is looked up by, with no name compared.
+    pub(crate) id: Rule,
+    /// RFC 6901 JSON Pointer of the offending value within the record (borrowed for a
+    /// top-level field: most findings are about one).
+    pub pointer: Cow<'static, str>,
+    /// What is wrong, naming the value (as a JSON string) and what was expected (borrowed
+    /// when it says the same of every record, as `lead-state-spelling`'s does).
+    pub message: Cow<'static, str>,
     /// Where the value starts in the text the record was read from, when the record's
     /// representation knows (a tape does, a `Value` does not; the rules about a lead's
     /// records, [`Tracker`], leave it to the pointer): what places the finding without
@@ -73,18 +79,23 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(rule: Rule, pointer: impl Into<String>, message: String) -> Finding {
+    pub(crate) fn new(
+        rule: Rule,
+        pointer: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Finding {
         Finding {
             rule: rule.name(),
+            id: rule,
             pointer: pointer.into(),
-            message,
+            message: message.into(),
             offset: None,
         }
     }
 
     /// Everything about the rule that found it.
     pub fn info(&self) -> &'static RuleInfo {
-        registry::rule(self.rule).expect("findings name registered rules")
+        self.id.info()
     }
 }
 

@@ -7,6 +7,7 @@
 //! valid record costs no regex and no heap allocation. Values of the wrong JSON type are
 //! left to the schema.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
@@ -21,6 +22,9 @@ macro_rules! fields {
     ($($field:ident = $name:literal,)*) => {
         /// The top-level fields the rules read, sorted.
         const FIELDS: &[&str] = &[$($name),*];
+
+        /// The JSON Pointer of each of [`FIELDS`] (no name needs escaping).
+        const POINTERS: &[&str] = &[$(concat!("/", $name)),*];
 
         /// A field of [`FIELDS`], by its index.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +73,9 @@ impl F {
         FIELDS[self as usize]
     }
 
-    /// The field's JSON Pointer (no name in [`FIELDS`] needs escaping).
-    fn pointer(self) -> String {
-        let mut pointer = String::with_capacity(1 + self.name().len());
-        pointer.push('/');
-        pointer.push_str(self.name());
-        pointer
+    /// The field's JSON Pointer.
+    fn pointer(self) -> Cow<'static, str> {
+        Cow::Borrowed(POINTERS[self as usize])
     }
 }
 
@@ -148,6 +149,7 @@ static FIELD_SET: LazyLock<NameSet> = LazyLock::new(|| NameSet::new(FIELDS));
 impl<N: Copy> Record<N> {
     /// The values of [`FIELDS`] of `record`, found in one pass over its members; `None`
     /// when it is not an object.
+    #[inline(always)]
     fn new<'a>(record: N) -> Option<Record<N>>
     where
         N: Node<'a>,
@@ -243,19 +245,29 @@ impl RuleCounts {
 /// Where the rules put what they find: the findings, or only how many each rule found.
 trait Out {
     /// A finding of `rule` at `spot` saying `message`, both made only when it is kept.
-    fn push(&mut self, rule: Rule, spot: impl FnOnce() -> Spot, message: impl FnOnce() -> String);
+    fn push<M: Into<Cow<'static, str>>>(
+        &mut self,
+        rule: Rule,
+        spot: impl FnOnce() -> Spot,
+        message: impl FnOnce() -> M,
+    );
 }
 
 /// Where a finding is: the value's JSON Pointer, and where the value starts in the record's
 /// text when the representation knows ([`Node::offset`]).
-type Spot = (String, Option<usize>);
+type Spot = (Cow<'static, str>, Option<usize>);
 
 impl Out for Vec<Finding> {
     // Out of line: most fields have no finding, and a finding's pointer and message, made
     // here, would otherwise sit in the rules' common path and crowd the instruction cache.
     #[cold]
     #[inline(never)]
-    fn push(&mut self, rule: Rule, spot: impl FnOnce() -> Spot, message: impl FnOnce() -> String) {
+    fn push<M: Into<Cow<'static, str>>>(
+        &mut self,
+        rule: Rule,
+        spot: impl FnOnce() -> Spot,
+        message: impl FnOnce() -> M,
+    ) {
         let (pointer, offset) = spot();
         Vec::push(
             self,
@@ -269,7 +281,12 @@ impl Out for Vec<Finding> {
 
 impl Out for RuleCounts {
     #[inline]
-    fn push(&mut self, rule: Rule, _: impl FnOnce() -> Spot, _: impl FnOnce() -> String) {
+    fn push<M: Into<Cow<'static, str>>>(
+        &mut self,
+        rule: Rule,
+        _: impl FnOnce() -> Spot,
+        _: impl FnOnce() -> M,
+    ) {
         self.0[rule as usize] += 1;
     }
 }
@@ -483,7 +500,7 @@ fn mapping_mismatch<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
                     Rule::MappingMismatch,
                     || {
                         let pointer = format!("/{}/{}", map_field.name(), escape_token(label));
-                        (pointer, node.offset())
+                        (pointer.into(), node.offset())
                     },
                     || {
                         format!(
@@ -1301,10 +1318,7 @@ fn lead_state_spelling<'a, N: Node<'a>>(rec: &Record<N>, out: &mut impl Out) {
             out.push(
                 Rule::LeadStateSpelling,
                 || rec.spot(field),
-                || {
-                    r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#
-                        .to_string()
-                },
+                || r#""In Progess" is WhatConverts' own spelling of "In Progress"; match both"#,
             );
         }
     }
@@ -1318,7 +1332,7 @@ fn empty_string(keys: &[(&str, Option<usize>)], out: &mut impl Out) {
     for &(key, offset) in keys {
         out.push(
             Rule::EmptyString,
-            || (format!("/{}", escape_token(key)), offset),
+            || (format!("/{}", escape_token(key)).into(), offset),
             || r#""" where the key could be left out; expected a value or no key"#.to_string(),
         );
     }

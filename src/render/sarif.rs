@@ -128,7 +128,7 @@ pub fn log(reports: &[InputReport]) -> Value {
                 Verdict::Valid { .. } | Verdict::Invalid { .. } => {
                     for v in c.violations() {
                         let pointer = super::shown_pointer(&v.pointer);
-                        let mut extra = vec![("pointer", Value::from(v.pointer.as_str()))];
+                        let mut extra = vec![("pointer", Value::from(v.pointer.as_ref()))];
                         if !v.schema_path.is_empty() {
                             extra.push(("schemaPath", Value::from(v.schema_path.as_str())));
                         }
