@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -54,6 +54,10 @@ pub struct Lint {
     context: lint::Context,
     levels: lint::Levels,
     config: Option<Arc<lint::Config>>,
+    /// The exceptions of each input met so far (where they are in the config's `except`):
+    /// worked out once an input, not once a record with findings (each time the input's
+    /// path was made absolute, which asks the system for the current directory).
+    input_exceptions: Arc<Mutex<HashMap<String, Arc<[usize]>>>>,
 }
 
 impl Lint {
@@ -63,6 +67,7 @@ impl Lint {
             context: lint::Context::current().with_rules(levels.enabled()),
             levels,
             config,
+            input_exceptions: Arc::default(),
         }
     }
 
@@ -106,6 +111,20 @@ impl Lint {
         self.config.as_ref().is_some_and(|c| !c.except.is_empty())
     }
 
+    /// [`lint::Config::exception_indices`] for `input`, worked out the first time only.
+    fn exception_indices(&self, config: &lint::Config, input: &str) -> Arc<[usize]> {
+        let mut known = self
+            .input_exceptions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(indices) = known.get(input) {
+            return Arc::clone(indices);
+        }
+        let indices: Arc<[usize]> = config.exception_indices(std::path::Path::new(input)).into();
+        known.insert(input.to_owned(), Arc::clone(&indices));
+        indices
+    }
+
     /// Findings (of the record rules or of a [`lint::Tracker`]) with their levels, those at
     /// `off` and those exempted for `input` left out.
     pub fn leveled(
@@ -120,7 +139,7 @@ impl Lint {
             .config
             .as_ref()
             .filter(|c| !c.except.is_empty())
-            .map(|c| c.exceptions_for(std::path::Path::new(input)));
+            .map(|c| c.exceptions_at(&self.exception_indices(c, input)));
         findings
             .into_iter()
             .map(|f| {

@@ -245,6 +245,30 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
     let (code, stdout, _) = lint(&dir, &["--type", "chat", "fixtures/error.json"]);
     assert!(!stdout.contains("user-id-profile"), "{stdout}");
     assert_eq!(code, 0, "{stdout}");
+    // Each input has its own exceptions, whichever is met first (they are worked out once
+    // an input): the same record in another file is reported.
+    std::fs::copy(
+        dir.path().join("fixtures/error.json"),
+        dir.path().join("fixtures/error-copy.json"),
+    )
+    .unwrap();
+    for files in [
+        ["fixtures/error.json", "fixtures/error-copy.json"],
+        ["fixtures/error-copy.json", "fixtures/error.json"],
+    ] {
+        let args = ["--type", "chat", "--sequential", files[0], files[1]];
+        let (code, stdout, _) = lint(&dir, &args);
+        assert_eq!(code, 1, "{files:?}: {stdout}");
+        let reported: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("user-id-profile"))
+            .collect();
+        assert_eq!(reported.len(), 1, "{files:?}: {stdout}");
+        assert!(
+            reported[0].starts_with("fixtures/error-copy.json:"),
+            "{reported:?}"
+        );
+    }
     // Also when only the verdict is asked for, on each path a record is read by: a small
     // file is read whole into values, a file over 1 MiB is cut into chunks whose lines are
     // checked on a tape (the record, then blank lines).

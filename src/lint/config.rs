@@ -228,16 +228,29 @@ impl Config {
     /// input, reported as [`STDIN_NAME`], has the exceptions written for that name, and
     /// no file's or directory's (it is in none).
     pub fn exceptions_for(&self, input_path: &Path) -> InputExceptions<'_> {
-        let exceptions = if input_path == Path::new(STDIN_NAME) {
-            self.except.iter().filter(|e| e.piped).collect()
+        self.exceptions_at(&self.exception_indices(input_path))
+    }
+
+    /// [`Config::exceptions_for`] as where its exceptions are in `except`: what a caller
+    /// keeps for an input it meets again (finding them makes the input's path absolute).
+    pub fn exception_indices(&self, input_path: &Path) -> Vec<usize> {
+        let applies: Box<dyn Fn(&Exception) -> bool> = if input_path == Path::new(STDIN_NAME) {
+            Box::new(|e: &Exception| e.piped)
         } else {
             let input = normalise(&absolute(input_path));
-            self.except
-                .iter()
-                .filter(|e| !e.piped && input.starts_with(&e.path))
-                .collect()
+            Box::new(move |e: &Exception| !e.piped && input.starts_with(&e.path))
         };
-        InputExceptions { exceptions }
+        (0..self.except.len())
+            .filter(|&i| applies(&self.except[i]))
+            .collect()
+    }
+
+    /// The exceptions at `indices` of `except` (see [`Config::exception_indices`]; an index
+    /// past its end names none).
+    pub fn exceptions_at(&self, indices: &[usize]) -> InputExceptions<'_> {
+        InputExceptions {
+            exceptions: indices.iter().filter_map(|&i| self.except.get(i)).collect(),
+        }
     }
 }
 
