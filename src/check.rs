@@ -8,8 +8,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -54,10 +55,19 @@ pub struct Lint {
     context: lint::Context,
     levels: lint::Levels,
     config: Option<Arc<lint::Config>>,
-    /// The exceptions of each input met so far (where they are in the config's `except`):
-    /// worked out once an input, not once a record with findings (each time the input's
-    /// path was made absolute, which asks the system for the current directory).
-    input_exceptions: Arc<Mutex<HashMap<String, Arc<[usize]>>>>,
+    /// Tells this lint's (and its clones') exceptions of an input, kept by each thread,
+    /// from another lint's ([`Lint::input_exceptions`]).
+    id: u64,
+}
+
+/// The next [`Lint::id`].
+static NEXT_LINT: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// The exceptions of the input this thread last leveled findings of, for the lint of
+    /// that id (where they are in its config's `except`).
+    static LAST_EXCEPTIONS: RefCell<Option<(u64, String, Vec<usize>)>> =
+        const { RefCell::new(None) };
 }
 
 impl Lint {
@@ -67,7 +77,7 @@ impl Lint {
             context: lint::Context::current().with_rules(levels.enabled()),
             levels,
             config,
-            input_exceptions: Arc::default(),
+            id: NEXT_LINT.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -111,18 +121,27 @@ impl Lint {
         self.config.as_ref().is_some_and(|c| !c.except.is_empty())
     }
 
-    /// [`lint::Config::exception_indices`] for `input`, worked out the first time only.
-    fn exception_indices(&self, config: &lint::Config, input: &str) -> Arc<[usize]> {
-        let mut known = self
-            .input_exceptions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(indices) = known.get(input) {
-            return Arc::clone(indices);
-        }
-        let indices: Arc<[usize]> = config.exception_indices(std::path::Path::new(input)).into();
-        known.insert(input.to_owned(), Arc::clone(&indices));
-        indices
+    /// The exceptions of `config` that apply to `input`: worked out when a thread meets the
+    /// input, not for each record with findings (the input's path is made absolute, which
+    /// asks the system for the current directory). Each thread keeps its last input's, with
+    /// no lock and nothing kept per input; a thread moves to another input a chunk at a
+    /// time, not a record at a time.
+    fn input_exceptions<'c>(
+        &self,
+        config: &'c lint::Config,
+        input: &str,
+    ) -> lint::InputExceptions<'c> {
+        LAST_EXCEPTIONS.with_borrow_mut(|last| match last {
+            Some((id, name, indices)) if *id == self.id && name == input => {
+                config.exceptions_at(indices)
+            }
+            _ => {
+                let indices = config.exception_indices(std::path::Path::new(input));
+                let exceptions = config.exceptions_at(&indices);
+                *last = Some((self.id, input.to_owned(), indices));
+                exceptions
+            }
+        })
     }
 
     /// Findings (of the record rules or of a [`lint::Tracker`]) with their levels, those at
@@ -139,11 +158,11 @@ impl Lint {
             .config
             .as_ref()
             .filter(|c| !c.except.is_empty())
-            .map(|c| c.exceptions_at(&self.exception_indices(c, input)));
+            .map(|c| self.input_exceptions(c, input));
         findings
             .into_iter()
             .map(|f| {
-                let (level, _) = self.levels.get(f.id);
+                let (level, _) = self.levels.get(f.id());
                 (f, level)
             })
             .filter(|(f, level)| {

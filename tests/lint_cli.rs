@@ -252,22 +252,33 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
         dir.path().join("fixtures/error-copy.json"),
     )
     .unwrap();
+    // Also with piped input between them, which the file's exception is not about.
+    let error = std::fs::read(dir.path().join("fixtures/error.json")).unwrap();
     for files in [
-        ["fixtures/error.json", "fixtures/error-copy.json"],
-        ["fixtures/error-copy.json", "fixtures/error.json"],
+        &["fixtures/error.json", "fixtures/error-copy.json"][..],
+        &["fixtures/error-copy.json", "fixtures/error.json"],
+        &["fixtures/error.json", "-", "fixtures/error.json"],
     ] {
-        let args = ["--type", "chat", "--sequential", files[0], files[1]];
-        let (code, stdout, _) = lint(&dir, &args);
-        assert_eq!(code, 1, "{files:?}: {stdout}");
-        let reported: Vec<&str> = stdout
-            .lines()
-            .filter(|l| l.contains("user-id-profile"))
-            .collect();
-        assert_eq!(reported.len(), 1, "{files:?}: {stdout}");
-        assert!(
-            reported[0].starts_with("fixtures/error-copy.json:"),
-            "{reported:?}"
-        );
+        for jobs in [&["--sequential"][..], &[]] {
+            let args: Vec<&str> = ["--type", "chat"]
+                .into_iter()
+                .chain(jobs.iter().copied())
+                .chain(files.iter().copied())
+                .collect();
+            let (code, stdout, _) = lint_input(&dir, &args, Some(error.clone()));
+            assert_eq!(code, 1, "{args:?}: {stdout}");
+            let reported: Vec<&str> = stdout
+                .lines()
+                .filter(|l| l.contains("user-id-profile"))
+                .collect();
+            assert_eq!(reported.len(), 1, "{args:?}: {stdout}");
+            let other = if files.contains(&"-") {
+                "<stdin>:"
+            } else {
+                "fixtures/error-copy.json:"
+            };
+            assert!(reported[0].starts_with(other), "{args:?}: {reported:?}");
+        }
     }
     // Also when only the verdict is asked for, on each path a record is read by: a small
     // file is read whole into values, a file over 1 MiB is cut into chunks whose lines are

@@ -234,14 +234,16 @@ impl Config {
     /// [`Config::exceptions_for`] as where its exceptions are in `except`: what a caller
     /// keeps for an input it meets again (finding them makes the input's path absolute).
     pub fn exception_indices(&self, input_path: &Path) -> Vec<usize> {
-        let applies: Box<dyn Fn(&Exception) -> bool> = if input_path == Path::new(STDIN_NAME) {
-            Box::new(|e: &Exception| e.piped)
-        } else {
-            let input = normalise(&absolute(input_path));
-            Box::new(move |e: &Exception| !e.piped && input.starts_with(&e.path))
-        };
+        // Piped input is in no file or directory: `None`.
+        let file = (input_path != Path::new(STDIN_NAME)).then(|| normalise(&absolute(input_path)));
         (0..self.except.len())
-            .filter(|&i| applies(&self.except[i]))
+            .filter(|&i| {
+                let e = &self.except[i];
+                match &file {
+                    None => e.piped,
+                    Some(input) => !e.piped && input.starts_with(&e.path),
+                }
+            })
             .collect()
     }
 

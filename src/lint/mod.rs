@@ -62,8 +62,8 @@ use jiff::Timestamp;
 pub struct Finding {
     /// The rule's stable name (`phone-e164`).
     pub rule: &'static str,
-    /// The rule itself: what its level is looked up by, with no name compared.
-    pub(crate) id: Rule,
+    /// The rule itself ([`Finding::id`]), set with `rule` by the rules that find it.
+    id: Rule,
     /// RFC 6901 JSON Pointer of the offending value within the record (borrowed for a
     /// top-level field: most findings are about one).
     pub pointer: Cow<'static, str>,
@@ -91,6 +91,12 @@ impl Finding {
             message: message.into(),
             offset: None,
         }
+    }
+
+    /// The rule that found it, as [`Rule`]: what its level is looked up by, with no name
+    /// compared (`rule` is its name).
+    pub fn id(&self) -> Rule {
+        self.id
     }
 
     /// Everything about the rule that found it.

@@ -1333,7 +1333,7 @@ fn empty_string(keys: &[(&str, Option<usize>)], out: &mut impl Out) {
         out.push(
             Rule::EmptyString,
             || (format!("/{}", escape_token(key)).into(), offset),
-            || r#""" where the key could be left out; expected a value or no key"#.to_string(),
+            || r#""" where the key could be left out; expected a value or no key"#,
         );
     }
 }
@@ -1381,7 +1381,8 @@ mod tests {
         // Counting alone counts the same findings, on either.
         let mut counts = RuleCounts::default();
         for finding in &found {
-            counts.0[Rule::from_name(finding.rule).unwrap() as usize] += 1;
+            assert_eq!(Rule::from_name(finding.rule), Some(finding.id()));
+            counts.0[finding.id() as usize] += 1;
         }
         assert_eq!(count_record(value, ctx).0, counts, "{text}");
         assert_eq!(count_record(doc.root(), ctx).0, counts, "{text}");
@@ -1427,6 +1428,10 @@ mod tests {
         assert_eq!(F::CallDuration.name(), "call_duration");
         assert_eq!(F::Voicemail.name(), "voicemail");
         assert_eq!(F::LeadState.pointer(), "/lead_state");
+        assert_eq!(POINTERS.len(), FIELDS.len());
+        for (pointer, name) in POINTERS.iter().zip(FIELDS) {
+            assert_eq!(*pointer, format!("/{}", escape_token(name)), "{name}");
+        }
         let map = json!({
             "zip": 1, "ip_address": 2, "Zeta": 3, "call_status": 4, "": 5, "é": 6,
             "call_statu": 7, "call_statuss": 8, "voicemail": 9, "ip_addresS": 10,

@@ -28,6 +28,11 @@ pub fn write_checked_indented(
     let input = &checked.origin.input;
     let violations = match &checked.verdict {
         Verdict::Valid { findings } if findings.is_empty() => return Ok(()),
+        // Only the verdict was kept (`-q`): nothing to write.
+        Verdict::Invalid {
+            violations,
+            omitted: 0,
+        } if violations.is_empty() => return Ok(()),
         Verdict::Valid { findings } => findings,
         Verdict::Invalid { violations, .. } => violations,
         Verdict::Unreadable { at, message } => {
@@ -110,7 +115,8 @@ fn write_violation(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
     line.push(b'\n');
 }
 
-/// [`write_violation`] in colour (`input` already escaped).
+/// [`write_violation`] in colour (`input` escaped: [`line_start`] escapes it again, which
+/// changes nothing).
 fn write_violation_painted(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
     let at = line_start(p, input, Some(v.at));
     let pointer = p.painted(shown_pointer(&v.pointer), style::pointer);
@@ -366,6 +372,51 @@ mod tests {
                 assert!(plain.contains(&format!(":{line}:{column}: ")), "{plain}");
             }
         }
+    }
+
+    /// A record's lines are written whole from a buffer its thread keeps; the buffer of
+    /// a record with very many lines is not kept for the next.
+    #[test]
+    fn a_record_with_many_lines_leaves_no_large_buffer_behind() {
+        let violation = |i: u64| Violation {
+            pointer: format!("/leads/{i}").into(),
+            at: LineCol { line: i, column: 2 },
+            keyword: "type".into(),
+            message: "expected an integer".into(),
+            schema_path: String::new(),
+            level: Level::Error,
+            rule: None,
+        };
+        let record = |n: u64| Checked {
+            origin: leadcheck::record::Origin {
+                input: "big.json".into(),
+                record: 1,
+                start: LineCol::START,
+                offset: 0,
+            },
+            lead_id: None,
+            verdict: Verdict::Invalid {
+                violations: (1..=n).map(violation).collect(),
+                omitted: 0,
+            },
+            lint: Default::default(),
+        };
+        let mut out = Vec::new();
+        write_checked(&mut out, Palette::PLAIN, &record(2_000)).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.lines().count(), 2_000);
+        assert!(out.len() > LINES_KEPT, "{}", out.len());
+        assert!(out.ends_with("big.json:2000:2: /leads/2000: expected an integer\n"));
+        assert_eq!(LINES.with_borrow(Vec::capacity), 0);
+        let mut out = Vec::new();
+        write_checked(&mut out, Palette::PLAIN, &record(2)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "big.json:1:2: /leads/1: expected an integer\n\
+             big.json:2:2: /leads/2: expected an integer\n"
+        );
+        let kept = LINES.with_borrow(Vec::capacity);
+        assert!(kept > 0 && kept <= LINES_KEPT, "{kept}");
     }
 
     /// `listen` writes a delivery's records under its line: every line of a record, the
