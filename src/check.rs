@@ -118,7 +118,12 @@ impl Lint {
     /// Whether findings need their pointers to be counted: when `[lint.except]` names any
     /// location.
     fn has_exceptions(&self) -> bool {
-        self.config.as_ref().is_some_and(|c| !c.except.is_empty())
+        self.excepting().is_some()
+    }
+
+    /// The config, when its `[lint.except]` names any location.
+    fn excepting(&self) -> Option<&lint::Config> {
+        self.config.as_deref().filter(|c| !c.except.is_empty())
     }
 
     /// The exceptions of `config` that apply to `input`: worked out when a thread meets the
@@ -154,11 +159,7 @@ impl Lint {
         if findings.is_empty() {
             return Vec::new();
         }
-        let exceptions = self
-            .config
-            .as_ref()
-            .filter(|c| !c.except.is_empty())
-            .map(|c| self.input_exceptions(c, input));
+        let exceptions = self.excepting().map(|c| self.input_exceptions(c, input));
         findings
             .into_iter()
             .map(|f| {

@@ -64,6 +64,11 @@ fn lint_code_both_ways(dir: &tempfile::TempDir, args: &[&str]) -> i32 {
     by_file
 }
 
+/// The lines of `stdout` that hold `needle`.
+fn lines_with<'a>(stdout: &'a str, needle: &str) -> Vec<&'a str> {
+    stdout.lines().filter(|l| l.contains(needle)).collect()
+}
+
 /// The `level[rule]` words of the output, in order.
 fn words(stdout: &str) -> Vec<String> {
     stdout
@@ -267,10 +272,7 @@ fn leadcheck_toml_sets_levels_exceptions_and_other_commands_defaults() {
                 .collect();
             let (code, stdout, _) = lint_input(&dir, &args, Some(error.clone()));
             assert_eq!(code, 1, "{args:?}: {stdout}");
-            let reported: Vec<&str> = stdout
-                .lines()
-                .filter(|l| l.contains("user-id-profile"))
-                .collect();
+            let reported = lines_with(&stdout, "user-id-profile");
             assert_eq!(reported.len(), 1, "{args:?}: {stdout}");
             let other = if files.contains(&"-") {
                 "<stdin>:"
@@ -470,10 +472,7 @@ fn a_value_the_schema_rejects_is_reported_by_the_schema_alone() {
         let stdin = (file == "-").then(|| line.clone());
         let (code, stdout, _) = lint_input(&dir, &[file], stdin);
         assert_eq!(code, 1, "{stdout}");
-        let about: Vec<&str> = stdout
-            .lines()
-            .filter(|l| l.contains("/recording:"))
-            .collect();
+        let about = lines_with(&stdout, "/recording:");
         assert_eq!(about.len(), 1, "{file}: {stdout}");
         assert!(!about[0].contains('['), "{file}: {}", about[0]);
         assert!(about[0].contains("javascript:alert(1)"), "{}", about[0]);

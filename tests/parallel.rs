@@ -270,6 +270,16 @@ fn chunk_corner_cases_match_the_sequential_reader() {
     );
 }
 
+/// A test work's output for a record: what the work made of it, and the record's number
+/// (set by the scan, in input order).
+struct Numbered<T>(T, u64);
+
+impl<T> leadcheck::record::Numbered for Numbered<T> {
+    fn set_record(&mut self, record: u64) {
+        self.1 = record;
+    }
+}
+
 /// The items `work` gives for the file at `path`, scanned with `jobs` threads.
 fn worked<W: leadcheck::scan::Work>(
     path: &std::path::Path,
@@ -304,23 +314,18 @@ fn worked<W: leadcheck::scan::Work>(
 /// handed back to be read into.
 #[test]
 fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
-    use leadcheck::record::{Item, Numbered, Origin};
+    use leadcheck::record::{Item, Origin};
     use leadcheck::scan::{HeldText, LineText, Work};
 
-    struct Kept(Option<HeldText>, u64);
-    impl Numbered for Kept {
-        fn set_record(&mut self, record: u64) {
-            self.1 = record;
-        }
-    }
+    type Kept = Numbered<Option<HeldText>>;
     struct Keep;
     impl Work for Keep {
         type Output = Kept;
         fn work(&self, _: Item) -> Kept {
-            Kept(None, 0)
+            Numbered(None, 0)
         }
         fn line(&self, line: LineText<'_>, _: &Origin) -> Option<Kept> {
-            Some(Kept(Some(line.hold()), 0))
+            Some(Numbered(Some(line.hold()), 0))
         }
     }
 
@@ -340,7 +345,7 @@ fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
     for jobs in [1, 2] {
         let kept = worked(&path, jobs, &Keep);
         assert_eq!(kept.len(), lines as usize);
-        for Kept(held, record) in &kept {
+        for Numbered(held, record) in &kept {
             let held = held
                 .as_ref()
                 .expect("every line is worked on where it lies");
@@ -353,24 +358,23 @@ fn a_held_line_keeps_its_bytes_while_chunks_are_recycled() {
 /// none: the lines it leaves are parsed and handed to `Work::work`, in order.
 #[test]
 fn lines_a_work_leaves_are_parsed_not_dropped() {
-    use leadcheck::record::{Item, Numbered, Origin};
+    use leadcheck::record::{Item, Origin};
     use leadcheck::scan::{LineText, Work};
 
-    struct Done(bool, u64);
-    impl Numbered for Done {
-        fn set_record(&mut self, record: u64) {
-            self.1 = record;
-        }
-    }
+    type Done = Numbered<bool>;
     struct Half;
     impl Work for Half {
         type Output = Done;
         fn work(&self, _: Item) -> Done {
-            Done(false, 0)
+            Numbered(false, 0)
         }
         fn lines(&self, lines: &[(LineText<'_>, Origin)], out: &mut Vec<Option<Done>>) {
             // The first half answered in place, the rest left out altogether.
-            out.extend(lines[..lines.len() / 2].iter().map(|_| Some(Done(true, 0))));
+            out.extend(
+                lines[..lines.len() / 2]
+                    .iter()
+                    .map(|_| Some(Numbered(true, 0))),
+            );
         }
     }
 
