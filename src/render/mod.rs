@@ -88,6 +88,17 @@ pub fn shown_pointer(pointer: &str) -> Cow<'_, str> {
     }
 }
 
+/// A violation's or a finding's pointer as [`shown_pointer`] shows it, static pointers
+/// (a top-level field's) not scanned: see [`escape_made`].
+#[allow(clippy::ptr_arg)] // the variant, borrowed or owned, is what is read
+pub fn shown_made_pointer<'a>(pointer: &'a Cow<'static, str>) -> Cow<'a, str> {
+    if pointer.is_empty() {
+        Cow::Borrowed("(root)")
+    } else {
+        escape_made(pointer)
+    }
+}
+
 /// `INPUT:LINE:COL` (or `INPUT`), the one way a place is written for people, with control
 /// characters in the input's name escaped.
 pub fn location(input: &str, at: Option<LineCol>) -> String {
@@ -116,6 +127,25 @@ pub fn line_start(p: Palette, input: &str, at: Option<LineCol>) -> impl std::fmt
 /// of acting. Everything else, non-ASCII included, is kept. (See [`term::escape_control`].)
 pub fn escape(text: &str) -> Cow<'_, str> {
     term::escape_control(text)
+}
+
+/// [`escape`] of a violation's text (its message or pointer). Static text, borrowed for
+/// the life of the program (a rule's constant message, a top-level field's pointer), is
+/// leadcheck's own and holds no control character: it is written as it is, not scanned,
+/// which the text output does for tens of thousands of findings a capture. Text made while
+/// checking, which may quote the payload, is escaped.
+#[allow(clippy::ptr_arg)] // the variant, borrowed or owned, is what is read
+pub fn escape_made<'a>(text: &'a Cow<'static, str>) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(ours) => {
+            debug_assert!(
+                matches!(escape(ours), Cow::Borrowed(_)),
+                "static text with a control character: {ours:?}"
+            );
+            Cow::Borrowed(ours)
+        }
+        Cow::Owned(made) => escape(made),
+    }
 }
 
 /// [`escape`], but line breaks are kept (for text laid out over several lines).
@@ -257,5 +287,24 @@ impl Palette {
     /// JSON syntax colour: true, false, null.
     pub fn literal(&self, text: &str) -> String {
         self.paint(text, |s| s.yellow())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_made_while_checking_is_escaped_and_static_text_is_written_as_it_is() {
+        let made: Cow<'static, str> = Cow::Owned("\"555\u{1b}[2J\" is \u{202e}spelt".into());
+        assert_eq!(escape_made(&made), "\"555\\u{1b}[2J\" is \\u{202e}spelt");
+        let made_pointer: Cow<'static, str> = Cow::Owned("/field_mappings/a\u{7}".into());
+        assert_eq!(shown_made_pointer(&made_pointer), "/field_mappings/a\\u{7}");
+        let ours: Cow<'static, str> = Cow::Borrowed("/lead_state");
+        assert!(matches!(
+            shown_made_pointer(&ours),
+            Cow::Borrowed("/lead_state")
+        ));
+        assert_eq!(shown_made_pointer(&Cow::Borrowed("")), "(root)");
     }
 }

@@ -8,7 +8,7 @@ use leadcheck::input::{InputError, Skipped};
 use leadcheck::lint::Level;
 use leadcheck::position::LineCol;
 
-use super::{Palette, escape, line_start, shown_pointer, style};
+use super::{Palette, escape, escape_made, line_start, shown_made_pointer, style};
 
 /// Writes one line per violation (and lint finding) of a record, one line for an unreadable
 /// one, and nothing for a valid one without findings. A lint finding says its level and
@@ -93,8 +93,8 @@ fn write_violation(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
         write_violation_painted(line, p, input, v);
         return;
     }
-    let message = escape(&v.message);
-    let pointer = shown_pointer(&v.pointer);
+    let message = escape_made(&v.message);
+    let pointer = shown_made_pointer(&v.pointer);
     let mut digits = itoa::Buffer::new();
     line.reserve(input.len() + pointer.len() + message.len() + 80);
     line.extend_from_slice(input.as_bytes());
@@ -119,15 +119,15 @@ fn write_violation(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
 /// changes nothing).
 fn write_violation_painted(line: &mut Vec<u8>, p: Palette, input: &str, v: &Violation) {
     let at = line_start(p, input, Some(v.at));
-    let pointer = p.painted(shown_pointer(&v.pointer), style::pointer);
+    let pointer = p.painted(shown_made_pointer(&v.pointer), style::pointer);
     // Writing to a `Vec` cannot fail.
     let _ = match v.rule {
-        None => writeln!(line, "{at} {pointer}: {}", escape(&v.message)),
+        None => writeln!(line, "{at} {pointer}: {}", escape_made(&v.message)),
         Some(rule) => writeln!(
             line,
             "{at} {}: {pointer}: {}",
             level_word(p, v.level, rule),
-            escape(&v.message)
+            escape_made(&v.message)
         ),
     };
 }
@@ -294,7 +294,7 @@ mod tests {
             pointer: "/contact_phone_number".into(),
             at: LineCol { line: 3, column: 7 },
             keyword: "phone-e164".into(),
-            message: "\"555\u{1b}\" is not E.164".into(),
+            message: "\"555\u{1b}\" is not E.164".to_string().into(),
             schema_path: String::new(),
             level: Level::Warn,
             rule: Some("phone-e164"),
@@ -349,10 +349,10 @@ mod tests {
         ] {
             for (line, column) in [(1, 1), (9, 10), (1_234_567, 89), (u64::MAX, 0)] {
                 let v = Violation {
-                    pointer: pointer.into(),
+                    pointer: pointer.to_string().into(),
                     at: LineCol { line, column },
                     keyword: "k".into(),
-                    message: "\"In Progess\u{9b}\" is \u{202e}spelt".into(),
+                    message: "\"In Progess\u{9b}\" is \u{202e}spelt".to_string().into(),
                     schema_path: String::new(),
                     level,
                     rule,
@@ -437,7 +437,7 @@ mod tests {
                 column: 13,
             },
             keyword: "type".into(),
-            message: "expected an integer, found \"4\u{7}\"".into(),
+            message: "expected an integer, found \"4\u{7}\"".to_string().into(),
             schema_path: String::new(),
             level: Level::Error,
             rule: None,
