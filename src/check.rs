@@ -91,8 +91,8 @@ impl Lint {
         &self.levels
     }
 
-    /// The findings of one record of `input`, each with its level; exempted ones left out.
-    pub fn findings(&self, value: &Value, input: &str) -> Vec<(lint::Finding, lint::Level)> {
+    /// The findings of one record of `input`, each at its level; exempted ones left out.
+    pub fn findings(&self, value: &Value, input: &str) -> Vec<lint::Finding> {
         let findings = lint::check(value, &self.context);
         self.leveled(findings, input)
     }
@@ -149,30 +149,23 @@ impl Lint {
         })
     }
 
-    /// Findings (of the record rules or of a [`lint::Tracker`]) with their levels, those at
-    /// `off` and those exempted for `input` left out.
-    pub fn leveled(
-        &self,
-        findings: Vec<lint::Finding>,
-        input: &str,
-    ) -> Vec<(lint::Finding, lint::Level)> {
+    /// Findings (of the record rules or of a [`lint::Tracker`]) at their levels
+    /// ([`lint::Finding::level`]), those at `off` and those exempted for `input` left out:
+    /// in place, in the list the rules made.
+    pub fn leveled(&self, mut findings: Vec<lint::Finding>, input: &str) -> Vec<lint::Finding> {
         if findings.is_empty() {
-            return Vec::new();
+            return findings;
         }
         let exceptions = self.excepting().map(|c| self.input_exceptions(c, input));
+        findings.retain_mut(|f| {
+            let (level, _) = self.levels.get(f.id());
+            f.set_level(level);
+            level != lint::Level::Off
+                && !exceptions
+                    .as_ref()
+                    .is_some_and(|e| e.exempt(&f.pointer, f.rule))
+        });
         findings
-            .into_iter()
-            .map(|f| {
-                let (level, _) = self.levels.get(f.id());
-                (f, level)
-            })
-            .filter(|(f, level)| {
-                *level != lint::Level::Off
-                    && !exceptions
-                        .as_ref()
-                        .is_some_and(|e| e.exempt(&f.pointer, f.rule))
-            })
-            .collect()
     }
 }
 
@@ -203,7 +196,8 @@ pub struct Violation {
 
 impl Violation {
     /// A lint finding at `level`, placed `at`.
-    fn of_finding(finding: lint::Finding, level: lint::Level, at: LineCol) -> Violation {
+    fn of_finding(finding: lint::Finding, at: LineCol) -> Violation {
+        let level = finding.level();
         Violation {
             pointer: finding.pointer,
             at,
@@ -330,22 +324,22 @@ impl Checked {
     /// invalid. With `detail` [`Detail::Verdict`] they are counted, not placed nor kept.
     pub fn add_findings(
         &mut self,
-        findings: Vec<(lint::Finding, lint::Level)>,
+        findings: Vec<lint::Finding>,
         detail: Detail,
         at: impl Fn(&str) -> LineCol,
     ) {
         if findings.is_empty() || matches!(self.verdict, Verdict::Unreadable { .. }) {
             return;
         }
-        let counts = LintCounts::of(findings.iter().map(|(_, level)| *level));
+        let counts = LintCounts::of(findings.iter().map(lint::Finding::level));
         self.lint = self.lint.plus(counts);
         let mut more: Vec<Violation> = match detail {
             Detail::Verdict => Vec::new(),
             Detail::Full => findings
                 .into_iter()
-                .map(|(f, level)| {
+                .map(|f| {
                     let place = at(&f.pointer);
-                    Violation::of_finding(f, level, place)
+                    Violation::of_finding(f, place)
                 })
                 .collect(),
         };
@@ -735,7 +729,7 @@ enum What<'v> {
     /// Data of the input the record does not hold (placed where it is in the input).
     Lost(&'v Lost),
     /// A lint rule's finding, at its level.
-    Lint(lint::Finding, lint::Level),
+    Lint(lint::Finding),
 }
 
 fn verdict(schema: &Schema, record: &Record, options: &Options) -> (Verdict, LintCounts) {
@@ -851,7 +845,7 @@ fn judge<'v>(
     record: &'v impl Locate,
     valid: bool,
     unknown: Vec<&'v str>,
-    mut lint: Vec<(lint::Finding, lint::Level)>,
+    mut lint: Vec<lint::Finding>,
     options: &Options,
     errors: impl FnOnce() -> Vec<Found<'v>>,
 ) -> (Verdict, LintCounts) {
@@ -860,7 +854,7 @@ fn judge<'v>(
         return (Verdict::Valid { findings }, LintCounts::default());
     }
     if options.detail == Detail::Verdict {
-        let counts = LintCounts::of(lint.iter().map(|(_, level)| *level));
+        let counts = LintCounts::of(lint.iter().map(lint::Finding::level));
         let valid = valid && unknown.is_empty() && record.lost().is_empty() && counts.errors == 0;
         return (Verdict::bare(valid), counts);
     }
@@ -871,10 +865,10 @@ fn judge<'v>(
         && unknown.is_empty()
         && record.lost().is_empty()
         && lint.len() == 1
-        && let Some(at) = lint[0].0.offset.and_then(|offset| record.place(offset))
-        && let Some((finding, level)) = lint.pop()
+        && let Some(at) = lint[0].offset.and_then(|offset| record.place(offset))
+        && let Some(finding) = lint.pop()
     {
-        return settle(vec![Violation::of_finding(finding, level, at)], options);
+        return settle(vec![Violation::of_finding(finding, at)], options);
     }
     let mut found: Vec<Found<'v>> = if valid { Vec::new() } else { errors() };
     for key in unknown {
@@ -891,11 +885,11 @@ fn judge<'v>(
             what: What::Lost(lost),
         });
     }
-    for (mut finding, level) in lint {
+    for mut finding in lint {
         found.push(Found {
             pointer: std::mem::take(&mut finding.pointer),
             keyword: Cow::Borrowed(finding.rule),
-            what: What::Lint(finding, level),
+            what: What::Lint(finding),
         });
     }
     explain(schema, record, found, options)
@@ -922,7 +916,7 @@ fn explain(
     let offsets: Vec<Option<usize>> = found
         .iter()
         .map(|f| match &f.what {
-            What::Lint(finding, _) => finding.offset,
+            What::Lint(finding) => finding.offset,
             _ => None,
         })
         .collect();
@@ -950,7 +944,7 @@ fn explain(
             What::Schema(error) => message(schema, error).into(),
             What::Unknown(key) => unknown_message(key, schema).into(),
             What::Lost(lost) => lost.message.clone().into(),
-            What::Lint(finding, _) => std::mem::take(&mut finding.message),
+            What::Lint(finding) => std::mem::take(&mut finding.message),
         };
         if let Some(inside) = position.inside {
             message
@@ -972,7 +966,7 @@ fn explain(
             What::Unknown(_) | What::Lost(_) | What::Lint(..) => String::new(),
         };
         let (level, rule) = match &f.what {
-            What::Lint(finding, level) => (*level, Some(finding.rule)),
+            What::Lint(finding) => (finding.level(), Some(finding.rule)),
             _ => (lint::Level::Error, None),
         };
         violations.push(Violation {

@@ -76,6 +76,9 @@ pub struct Finding {
     /// resolving its pointer again. The same finding made on a tape and on a `Value`
     /// differs in it alone.
     pub offset: Option<usize>,
+    /// Its level ([`Finding::level`]): the rule's default as the rules make it, then the
+    /// level the lint's configuration gives the rule (`crate::check::Lint::leveled`).
+    level: Level,
 }
 
 impl Finding {
@@ -90,7 +93,17 @@ impl Finding {
             pointer: pointer.into(),
             message: message.into(),
             offset: None,
+            level: rule.info().default,
         }
+    }
+
+    /// Its level: the rule's default level, or the one the lint's configuration gave it.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    pub(crate) fn set_level(&mut self, level: Level) {
+        self.level = level;
     }
 
     /// The rule that found it, as [`Rule`]: what its level is looked up by, with no name
