@@ -585,6 +585,7 @@ fn judge_line(
                 text: line.hold(),
                 start: origin.start,
                 root: root.offset(),
+                flat: line.is_flat(),
             },
             Detail::Verdict => Place::Counted(origin.start),
         },
@@ -614,6 +615,7 @@ fn judge_line(
             root,
             text,
             start: origin.start,
+            flat: line.is_flat(),
         };
         judge(schema, &record, valid, Vec::new(), lint, options, || {
             validator.iter_errors(root).map(Found::schema).collect()
@@ -639,6 +641,8 @@ enum Place {
         text: HeldText,
         start: LineCol,
         root: usize,
+        /// The text holds no line break ([`LineText::is_flat`]).
+        flat: bool,
     },
     /// The record (its text, without its value), to find them in.
     In(Box<Record>),
@@ -668,8 +672,13 @@ impl Delivered {
     /// counted, never placed).
     pub fn at(&self, pointer: &str) -> LineCol {
         match &self.place {
-            Place::OnLine { text, start, root } => {
-                let places = line_places(text, *start, *root, self.delivery.offsets());
+            Place::OnLine {
+                text,
+                start,
+                root,
+                flat,
+            } => {
+                let places = line_places(text, *start, *flat, *root, self.delivery.offsets());
                 DELIVERY_POINTERS
                     .iter()
                     .position(|p| *p == pointer)
@@ -687,11 +696,16 @@ impl Delivered {
 fn line_places(
     text: &[u8],
     start: LineCol,
+    flat: bool,
     root: usize,
     offsets: [Option<usize>; 2],
 ) -> [LineCol; 3] {
     let targets = [root, offsets[0].unwrap_or(root), offsets[1].unwrap_or(root)];
-    crate::position::line_cols_of(text, start, targets)
+    if flat {
+        crate::position::line_cols_on_line(text, start, targets)
+    } else {
+        crate::position::line_cols_of(text, start, targets)
+    }
 }
 
 /// Checks one record against a schema.
@@ -794,6 +808,9 @@ struct OnTape<'t> {
     root: TapeNode<'t>,
     text: &'t [u8],
     start: LineCol,
+    /// The text holds no line break ([`LineText::is_flat`]): places are counted in
+    /// characters alone.
+    flat: bool,
 }
 
 /// Up to this many values not already placed are found on the tape (each a few member
@@ -825,14 +842,23 @@ impl Locate for OnTape<'_> {
                 .map(|o| o.or_else(|| found.next()).unwrap_or(0))
                 .collect()
         };
-        crate::position::line_cols(self.text, self.start, &offsets)
+        let places = if self.flat {
+            crate::position::line_cols_of_line(self.text, self.start, &offsets)
+        } else {
+            crate::position::line_cols(self.text, self.start, &offsets)
+        };
+        places
             .into_iter()
             .map(|at| Position { at, inside: None })
             .collect()
     }
 
     fn place(&self, offset: usize) -> Option<LineCol> {
-        let [at] = crate::position::line_cols_of(self.text, self.start, [offset]);
+        let [at] = if self.flat {
+            crate::position::line_cols_on_line(self.text, self.start, [offset])
+        } else {
+            crate::position::line_cols_of(self.text, self.start, [offset])
+        };
         Some(at)
     }
 }

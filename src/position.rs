@@ -129,10 +129,55 @@ pub fn line_cols_of<const N: usize>(
     let last = order.last().map_or(0, |&i| offsets[i].min(text.len()));
     if memchr::memchr(b'\n', &text[..last]).is_some() {
         line_cols_into(text, start, &offsets, &mut order, &mut out);
-        return out;
+    } else {
+        columns_into(text, start, &offsets, &order, &mut out);
     }
+    out
+}
+
+/// [`line_cols_of`] of a line (text known to hold no line break, as a line of NDJSON the
+/// scanner split at line breaks does): its characters counted, with no search for a line
+/// break.
+pub fn line_cols_on_line<const N: usize>(
+    line: &[u8],
+    start: LineCol,
+    offsets: [usize; N],
+) -> [LineCol; N] {
+    debug_assert!(
+        memchr::memchr(b'\n', line).is_none(),
+        "a line with a line break"
+    );
+    let mut order: [usize; N] = std::array::from_fn(|i| i);
+    order.sort_unstable_by_key(|&i| offsets[i]);
+    let mut out = [start; N];
+    columns_into(line, start, &offsets, &order, &mut out);
+    out
+}
+
+/// [`line_cols`] of a line (see [`line_cols_on_line`]).
+pub fn line_cols_of_line(line: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol> {
+    debug_assert!(
+        memchr::memchr(b'\n', line).is_none(),
+        "a line with a line break"
+    );
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_unstable_by_key(|&i| offsets[i]);
+    let mut out = vec![start; offsets.len()];
+    columns_into(line, start, offsets, &order, &mut out);
+    out
+}
+
+/// The line:column of each of `offsets` into `text`, which has no line break before the
+/// last of them, `order` sorting them: the characters before each counted, once.
+fn columns_into(
+    text: &[u8],
+    start: LineCol,
+    offsets: &[usize],
+    order: &[usize],
+    out: &mut [LineCol],
+) {
     let (mut column, mut done) = (start.column, 0usize);
-    for &i in &order {
+    for &i in order {
         let offset = offsets[i].min(text.len());
         column += count_chars(&text[done..offset]);
         done = offset;
@@ -141,7 +186,6 @@ pub fn line_cols_of<const N: usize>(
             column,
         };
     }
-    out
 }
 
 /// [`line_cols`] into `out`, `order` holding `0..offsets.len()`.
@@ -663,10 +707,11 @@ mod tests {
     }
 
     #[test]
-    fn line_cols_of_a_few_are_the_general_ones() {
+    fn line_cols_of_a_few_and_on_a_line_are_the_general_ones() {
         let long = format!("{{\"a\": \"{}\", \"b\": 1}}", "é".repeat(100));
         for text in [
             "ab\ncé\nx",
+            "ab\rcé\u{2028}x",
             "{\"x\": \"\u{e9}t\u{e9}\", \"y\": 2}",
             long.as_str(),
             "",
@@ -675,9 +720,23 @@ mod tests {
             let n = bytes.len();
             for offsets in [[0, n / 2, n], [n, 0, n / 3], [7, 3, 100], [n / 4, n / 4, 1]] {
                 for start in [LineCol::START, LineCol { line: 4, column: 9 }] {
+                    let general = line_cols(bytes, start, &offsets);
                     assert_eq!(
                         line_cols_of(bytes, start, offsets).to_vec(),
-                        line_cols(bytes, start, &offsets),
+                        general,
+                        "{text:?} {offsets:?}"
+                    );
+                    if text.contains('\n') {
+                        continue;
+                    }
+                    assert_eq!(
+                        line_cols_on_line(bytes, start, offsets).to_vec(),
+                        general,
+                        "{text:?} {offsets:?}"
+                    );
+                    assert_eq!(
+                        line_cols_of_line(bytes, start, &offsets),
+                        general,
                         "{text:?} {offsets:?}"
                     );
                 }

@@ -67,12 +67,21 @@ pub struct LineText<'a> {
     block: &'a Arc<Block>,
     start: usize,
     end: usize,
+    /// Whether the text holds no line break ([`LineText::is_flat`]).
+    flat: bool,
 }
 
 impl<'a> LineText<'a> {
     /// The line's bytes.
     pub fn bytes(&self) -> &'a [u8] {
         &self.block[self.start..self.end]
+    }
+
+    /// Whether the text is known to hold no line break: a line the scanner split at line
+    /// breaks, or a part of a [`HeldText`] found to have none. Its places are then counted
+    /// in characters alone.
+    pub fn is_flat(&self) -> bool {
+        self.flat
     }
 
     /// The line, kept: the chunk it lies in stays out of the producer's pool while the
@@ -118,11 +127,12 @@ impl HeldText {
     /// The bytes `range` of the text as a line handed to [`Work::line`]. Panics when the
     /// range is not within the text, as slicing does.
     pub fn part(&self, range: std::ops::Range<usize>) -> LineText<'_> {
-        let _in_range = &self[range.clone()];
+        let text = &self[range.clone()];
         LineText {
             block: &self.block,
             start: self.start + range.start,
             end: self.start + range.end,
+            flat: memchr::memchr(b'\n', text).is_none(),
         }
     }
 }
@@ -833,6 +843,8 @@ fn read_lines<W: Work>(
                     block: &chunk.data,
                     start: start + lead,
                     end,
+                    // Lines end at line breaks.
+                    flat: true,
                 };
                 indices.push(lines.len());
                 batch.push(whole_line(line, lead, line_start, name));
