@@ -2,6 +2,7 @@
 //! lines every command shares (an input that cannot be read, a note, the closing count).
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use leadcheck::check::{Checked, Tally, Verdict, Violation};
 use leadcheck::input::{InputError, Skipped};
@@ -48,12 +49,22 @@ pub fn write_checked_indented(
     // The record's lines are put together in a buffer the thread keeps and written whole:
     // each write to `out` goes through two writers (a shared handle, then a buffer), and a
     // capture's findings are many lines.
-    LINES.with_borrow_mut(|lines| {
+    LINES.with_borrow_mut(|kept| {
+        let Lines {
+            lines,
+            input: last,
+            shown_input,
+        } = kept;
         lines.clear();
-        let shown_input = escape(input);
+        // The input's name escaped once an input, not once a record (records of one input
+        // share its name).
+        if !last.as_ref().is_some_and(|last| Arc::ptr_eq(last, input)) {
+            *shown_input = escape(input).into_owned();
+            *last = Some(Arc::clone(input));
+        }
         for v in violations {
             lines.extend_from_slice(indent.as_bytes());
-            write_violation(lines, p, &shown_input, v);
+            write_violation(lines, p, shown_input, v);
         }
         if let Verdict::Invalid { omitted, .. } = &checked.verdict
             && *omitted > 0
@@ -77,8 +88,23 @@ pub fn write_checked_indented(
 }
 
 thread_local! {
-    /// [`write_checked_indented`]'s buffer.
-    static LINES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`write_checked_indented`]'s buffer, and the name of the last input it wrote lines of.
+    static LINES: std::cell::RefCell<Lines> = const {
+        std::cell::RefCell::new(Lines {
+            lines: Vec::new(),
+            input: None,
+            shown_input: String::new(),
+        })
+    };
+}
+
+/// What [`LINES`] keeps.
+struct Lines {
+    /// A record's lines, put together.
+    lines: Vec<u8>,
+    /// The input the last record written was of, and its name as shown (escaped).
+    input: Option<Arc<str>>,
+    shown_input: String,
 }
 
 /// The most [`LINES`] keeps between records.
@@ -407,7 +433,7 @@ mod tests {
         assert_eq!(out.lines().count(), 2_000);
         assert!(out.len() > LINES_KEPT, "{}", out.len());
         assert!(out.ends_with("big.json:2000:2: /leads/2000: expected an integer\n"));
-        assert_eq!(LINES.with_borrow(Vec::capacity), 0);
+        assert_eq!(LINES.with_borrow(|l| l.lines.capacity()), 0);
         let mut out = Vec::new();
         write_checked(&mut out, Palette::PLAIN, &record(2)).unwrap();
         assert_eq!(
@@ -415,8 +441,57 @@ mod tests {
             "big.json:1:2: /leads/1: expected an integer\n\
              big.json:2:2: /leads/2: expected an integer\n"
         );
-        let kept = LINES.with_borrow(Vec::capacity);
+        let kept = LINES.with_borrow(|l| l.lines.capacity());
         assert!(kept > 0 && kept <= LINES_KEPT, "{kept}");
+    }
+
+    /// The input's name, escaped once an input, is each record's own: records of inputs
+    /// taking turns (and of two inputs of the same name) name theirs.
+    #[test]
+    fn each_record_names_its_own_input() {
+        let record = |input: &Arc<str>, line: u64| Checked {
+            origin: leadcheck::record::Origin {
+                input: Arc::clone(input),
+                record: 1,
+                start: LineCol { line, column: 1 },
+                offset: 0,
+            },
+            lead_id: None,
+            verdict: Verdict::Valid {
+                findings: vec![Violation {
+                    pointer: "/lead_state".into(),
+                    at: LineCol { line, column: 5 },
+                    keyword: "lead-state-spelling".into(),
+                    message: "spelt".into(),
+                    schema_path: String::new(),
+                    level: Level::Info,
+                    rule: Some("lead-state-spelling"),
+                }],
+            },
+            lint: Default::default(),
+        };
+        let a: Arc<str> = "a\u{1b}.jsonl".into();
+        let b: Arc<str> = "b.jsonl".into();
+        let also_a: Arc<str> = "a\u{1b}.jsonl".into();
+        let mut out = Vec::new();
+        for (input, line) in [(&a, 1), (&b, 2), (&a, 3), (&also_a, 4), (&b, 5)] {
+            write_checked(&mut out, Palette::PLAIN, &record(input, line)).unwrap();
+        }
+        let names: Vec<&str> = std::str::from_utf8(&out)
+            .unwrap()
+            .lines()
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "a\\u{1b}.jsonl",
+                "b.jsonl",
+                "a\\u{1b}.jsonl",
+                "a\\u{1b}.jsonl",
+                "b.jsonl"
+            ]
+        );
     }
 
     /// `listen` writes a delivery's records under its line: every line of a record, the
