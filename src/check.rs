@@ -153,8 +153,14 @@ impl Lint {
     /// ([`lint::Finding::level`]), those at `off` and those exempted for `input` left out:
     /// in place, in the list the rules made.
     pub fn leveled(&self, mut findings: Vec<lint::Finding>, input: &str) -> Vec<lint::Finding> {
+        self.level(&mut findings, input);
+        findings
+    }
+
+    /// [`Lint::leveled`] of a list kept from record to record.
+    fn level(&self, findings: &mut Vec<lint::Finding>, input: &str) {
         if findings.is_empty() {
-            return findings;
+            return;
         }
         let exceptions = self.excepting().map(|c| self.input_exceptions(c, input));
         findings.retain_mut(|f| {
@@ -165,7 +171,6 @@ impl Lint {
                     .as_ref()
                     .is_some_and(|e| e.exempt(&f.pointer, f.rule))
         });
-        findings
     }
 }
 
@@ -458,7 +463,7 @@ pub fn check_line(
     TAPE.with(|cell| {
         let mut tape = cell.try_borrow_mut().ok()?;
         let read = read_line(schemas, &mut tape, line.bytes(), options)?;
-        judge_line(&read, line, origin, options)
+        judge_line(&read, line, origin, options, &mut Vec::new())
     })
 }
 
@@ -486,6 +491,8 @@ pub fn check_lines(
         /// A batch's tapes per thread, their buffers kept from batch to batch.
         static TAPES: RefCell<Vec<Tape>> = const { RefCell::new(Vec::new()) };
     }
+    // The rules' findings of a record, in a list kept from record to record.
+    let mut findings = Vec::new();
     for batch in lines.chunks(LINE_BATCH) {
         let batched = TAPES.with(|cell| {
             let mut tapes = cell.try_borrow_mut().ok()?;
@@ -505,7 +512,7 @@ pub fn check_lines(
                 .collect();
             for ((line, origin), read) in batch.iter().zip(&read) {
                 out.push(match read {
-                    Some(Some(read)) => judge_line(read, *line, origin, options),
+                    Some(Some(read)) => judge_line(read, *line, origin, options, &mut findings),
                     Some(None) => None,
                     None => check_line(schemas, *line, origin, options),
                 });
@@ -561,12 +568,14 @@ fn read_line<'t>(
     })
 }
 
-/// The rest of [`check_line`] on a line read: the rules, and the verdict.
+/// The rest of [`check_line`] on a line read: the rules, and the verdict. `findings` is a
+/// list to make the rules' findings in (emptied first, and left empty).
 fn judge_line(
     read: &ReadLine<'_>,
     line: LineText<'_>,
     origin: &Origin,
     options: &Options,
+    findings: &mut Vec<lint::Finding>,
 ) -> Option<(Checked, Option<Delivered>)> {
     let text = line.bytes();
     let root = read.doc.root();
@@ -600,10 +609,15 @@ fn judge_line(
             return Some((checked(verdict, counts), delivery.map(place)));
         }
         Some(lint) => {
-            let (findings, delivery) = lint::check_record(root, &lint.context);
-            (delivery.map(place), lint.leveled(findings, &origin.input))
+            findings.clear();
+            let delivery = lint::check_record_into(root, &lint.context, findings);
+            lint.level(findings, &origin.input);
+            (delivery.map(place), findings)
         }
-        None => (None, Vec::new()),
+        None => {
+            findings.clear();
+            (None, findings)
+        }
     };
     let (verdict, lint) = if valid && lint.is_empty() {
         let findings = Vec::new();
@@ -760,11 +774,11 @@ fn verdict(schema: &Schema, record: &Record, options: &Options) -> (Verdict, Lin
         _ => Vec::new(),
     };
     let valid = schema.validator().is_valid(value);
-    let lint = match &options.lint {
+    let mut lint = match &options.lint {
         Some(lint) => lint.findings(value, &record.origin.input),
         None => Vec::new(),
     };
-    judge(schema, record, valid, unknown, lint, options, || {
+    judge(schema, record, valid, unknown, &mut lint, options, || {
         schema
             .validator()
             .iter_errors(value)
@@ -864,14 +878,14 @@ impl Locate for OnTape<'_> {
 }
 
 /// The verdict on `record` from what was found: whether the schema holds (`valid`), the
-/// unknown fields, the lint findings; `errors` gives the schema's errors, asked for only
-/// when they are to be explained.
+/// unknown fields, the lint findings (taken from `lint`, left empty); `errors` gives the
+/// schema's errors, asked for only when they are to be explained.
 fn judge<'v>(
     schema: &Schema,
     record: &'v impl Locate,
     valid: bool,
     unknown: Vec<&'v str>,
-    mut lint: Vec<lint::Finding>,
+    lint: &mut Vec<lint::Finding>,
     options: &Options,
     errors: impl FnOnce() -> Vec<Found<'v>>,
 ) -> (Verdict, LintCounts) {
@@ -880,7 +894,7 @@ fn judge<'v>(
         return (Verdict::Valid { findings }, LintCounts::default());
     }
     if options.detail == Detail::Verdict {
-        let counts = LintCounts::of(lint.iter().map(lint::Finding::level));
+        let counts = LintCounts::of(lint.drain(..).map(|f| f.level()));
         let valid = valid && unknown.is_empty() && record.lost().is_empty() && counts.errors == 0;
         return (Verdict::bare(valid), counts);
     }
@@ -911,7 +925,7 @@ fn judge<'v>(
             what: What::Lost(lost),
         });
     }
-    for mut finding in lint {
+    for mut finding in lint.drain(..) {
         found.push(Found {
             pointer: std::mem::take(&mut finding.pointer),
             keyword: Cow::Borrowed(finding.rule),

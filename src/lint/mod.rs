@@ -50,7 +50,7 @@ pub use config::{
 };
 pub use levels::{Action, Flag, Levels, Source, UnknownName};
 pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
-pub use rules::{Node, RuleCounts, check, check_record, count_record};
+pub use rules::{Node, RuleCounts, check, check_record, check_record_into, count_record};
 pub use tracker::{Delivery, Tracker};
 
 use std::borrow::Cow;

@@ -214,8 +214,18 @@ pub fn check<'a, N: Node<'a>>(record: N, ctx: &Context) -> Vec<Finding> {
 /// for both.
 pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>, Option<Delivery>) {
     let mut findings = Vec::new();
-    let delivery = run(record, ctx, &mut findings);
+    let delivery = check_record_into(record, ctx, &mut findings);
     (findings, delivery)
+}
+
+/// [`check_record`], the findings appended to `findings` (a list kept from record to
+/// record: no allocation a record with findings).
+pub fn check_record_into<'a, N: Node<'a>>(
+    record: N,
+    ctx: &Context,
+    findings: &mut Vec<Finding>,
+) -> Option<Delivery> {
+    run(record, ctx, findings)
 }
 
 /// [`check_record`] when only how many findings each rule has is wanted: the same rules,
