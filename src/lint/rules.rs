@@ -1260,6 +1260,8 @@ fn parse_time(text: &str) -> Option<Timestamp> {
     text.parse().ok()
 }
 
+// Inlined, as the other rules are: a call would pass the stamps through memory.
+#[inline(always)]
 fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Out) {
     for (field, stamp) in stamps {
         let Some(Stamp {
@@ -1291,6 +1293,7 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Ou
 // ---------------------------------------------------------------------------------------
 // quirk
 
+#[inline(always)]
 fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut impl Out) {
     let (Some(created), Some(updated)) = (created, updated) else {
         return;
