@@ -153,12 +153,12 @@ impl Lint {
     /// ([`lint::Finding::level`]), those at `off` and those exempted for `input` left out:
     /// in place, in the list the rules made.
     pub fn leveled(&self, mut findings: Vec<lint::Finding>, input: &str) -> Vec<lint::Finding> {
-        self.level(&mut findings, input);
+        self.level_in_place(&mut findings, input);
         findings
     }
 
     /// [`Lint::leveled`] of a list kept from record to record.
-    fn level(&self, findings: &mut Vec<lint::Finding>, input: &str) {
+    fn level_in_place(&self, findings: &mut Vec<lint::Finding>, input: &str) {
         if findings.is_empty() {
             return;
         }
@@ -178,7 +178,8 @@ impl Lint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// JSON Pointer of the offending value (of the parent object for a missing property);
-    /// borrowed when static (a lint finding's about a top-level field).
+    /// borrowed when static (a lint finding's about a top-level field). Borrowed text is
+    /// leadcheck's own, never the payload's: the text output writes it unescaped.
     pub pointer: Cow<'static, str>,
     /// Where that value is in the input.
     #[serde(flatten)]
@@ -186,7 +187,8 @@ pub struct Violation {
     /// The schema keyword that failed (`type`, `enum`, `required`, ...), or `unknown-field`
     /// for `--strict`.
     pub keyword: Cow<'static, str>,
-    /// What was expected and what was found (borrowed when static).
+    /// What was expected and what was found (borrowed when static: leadcheck's own text,
+    /// never the payload's, as for `pointer`).
     pub message: Cow<'static, str>,
     /// Where the failing keyword is in the schema (a JSON Pointer through `$ref`s); empty
     /// for `--strict`'s unknown fields and lint findings.
@@ -200,7 +202,7 @@ pub struct Violation {
 }
 
 impl Violation {
-    /// A lint finding at `level`, placed `at`.
+    /// A lint finding, at its level ([`lint::Finding::level`]), placed `at`.
     fn of_finding(finding: lint::Finding, at: LineCol) -> Violation {
         let level = finding.level();
         Violation {
@@ -324,9 +326,11 @@ impl Checked {
         }
     }
 
-    /// Adds findings found later (the rules about the records of a lead), each placed by
-    /// `at` (where the value its pointer names is); one at level `error` makes the record
-    /// invalid. With `detail` [`Detail::Verdict`] they are counted, not placed nor kept.
+    /// Adds findings found later (the rules about the records of a lead), levelled by
+    /// [`Lint::leveled`] (a finding's level is its rule's default until then), each placed
+    /// by `at` (where the value its pointer names is); one at level `error` makes the
+    /// record invalid. With `detail` [`Detail::Verdict`] they are counted, not placed nor
+    /// kept.
     pub fn add_findings(
         &mut self,
         findings: Vec<lint::Finding>,
@@ -611,7 +615,7 @@ fn judge_line(
         Some(lint) => {
             findings.clear();
             let delivery = lint::check_record_into(root, &lint.context, findings);
-            lint.level(findings, &origin.input);
+            lint.level_in_place(findings, &origin.input);
             (delivery.map(place), findings)
         }
         None => {
@@ -716,7 +720,7 @@ fn line_places(
 ) -> [LineCol; 3] {
     let targets = [root, offsets[0].unwrap_or(root), offsets[1].unwrap_or(root)];
     if flat {
-        crate::position::line_cols_on_line(text, start, targets)
+        crate::position::line_cols_of_flat(text, start, targets)
     } else {
         crate::position::line_cols_of(text, start, targets)
     }
@@ -857,7 +861,7 @@ impl Locate for OnTape<'_> {
                 .collect()
         };
         let places = if self.flat {
-            crate::position::line_cols_of_line(self.text, self.start, &offsets)
+            crate::position::line_cols_flat(self.text, self.start, &offsets)
         } else {
             crate::position::line_cols(self.text, self.start, &offsets)
         };
@@ -869,7 +873,7 @@ impl Locate for OnTape<'_> {
 
     fn place(&self, offset: usize) -> Option<LineCol> {
         let [at] = if self.flat {
-            crate::position::line_cols_on_line(self.text, self.start, [offset])
+            crate::position::line_cols_of_flat(self.text, self.start, [offset])
         } else {
             crate::position::line_cols_of(self.text, self.start, [offset])
         };

@@ -138,7 +138,7 @@ pub fn line_cols_of<const N: usize>(
 /// [`line_cols_of`] of a line (text known to hold no line break, as a line of NDJSON the
 /// scanner split at line breaks does): its characters counted, with no search for a line
 /// break.
-pub fn line_cols_on_line<const N: usize>(
+pub(crate) fn line_cols_of_flat<const N: usize>(
     line: &[u8],
     start: LineCol,
     offsets: [usize; N],
@@ -154,8 +154,8 @@ pub fn line_cols_on_line<const N: usize>(
     out
 }
 
-/// [`line_cols`] of a line (see [`line_cols_on_line`]).
-pub fn line_cols_of_line(line: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol> {
+/// [`line_cols`] of a line (see [`line_cols_of_flat`]).
+pub(crate) fn line_cols_flat(line: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol> {
     debug_assert!(
         memchr::memchr(b'\n', line).is_none(),
         "a line with a line break"
@@ -730,12 +730,12 @@ mod tests {
                         continue;
                     }
                     assert_eq!(
-                        line_cols_on_line(bytes, start, offsets).to_vec(),
+                        line_cols_of_flat(bytes, start, offsets).to_vec(),
                         general,
                         "{text:?} {offsets:?}"
                     );
                     assert_eq!(
-                        line_cols_of_line(bytes, start, &offsets),
+                        line_cols_flat(bytes, start, &offsets),
                         general,
                         "{text:?} {offsets:?}"
                     );

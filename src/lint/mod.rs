@@ -50,7 +50,8 @@ pub use config::{
 };
 pub use levels::{Action, Flag, Levels, Source, UnknownName};
 pub use registry::{Group, Level, Rule, RuleInfo, RuleSet, Target, page, rule, rules};
-pub use rules::{Node, RuleCounts, check, check_record, check_record_into, count_record};
+pub(crate) use rules::check_record_into;
+pub use rules::{Node, RuleCounts, check, check_record, count_record};
 pub use tracker::{Delivery, Tracker};
 
 use std::borrow::Cow;
@@ -65,10 +66,12 @@ pub struct Finding {
     /// The rule itself ([`Finding::id`]), set with `rule` by the rules that find it.
     id: Rule,
     /// RFC 6901 JSON Pointer of the offending value within the record (borrowed for a
-    /// top-level field: most findings are about one).
+    /// top-level field: most findings are about one). Borrowed text is leadcheck's own,
+    /// never the payload's: the text output writes it unescaped.
     pub pointer: Cow<'static, str>,
     /// What is wrong, naming the value (as a JSON string) and what was expected (borrowed
-    /// when it says the same of every record, as `lead-state-spelling`'s does).
+    /// when it says the same of every record, as `lead-state-spelling`'s does: never text
+    /// of the payload, as for `pointer`).
     pub message: Cow<'static, str>,
     /// Where the value starts in the text the record was read from, when the record's
     /// representation knows (a tape does, a `Value` does not; the rules about a lead's

@@ -220,7 +220,7 @@ pub fn check_record<'a, N: Node<'a>>(record: N, ctx: &Context) -> (Vec<Finding>,
 
 /// [`check_record`], the findings appended to `findings` (a list kept from record to
 /// record: no allocation a record with findings).
-pub fn check_record_into<'a, N: Node<'a>>(
+pub(crate) fn check_record_into<'a, N: Node<'a>>(
     record: N,
     ctx: &Context,
     findings: &mut Vec<Finding>,
@@ -1260,7 +1260,8 @@ fn parse_time(text: &str) -> Option<Timestamp> {
     text.parse().ok()
 }
 
-// Inlined, as the other rules are: a call would pass the stamps through memory.
+// Inlined into `fields_rules` (where findings are written the compiler kept it out of
+// line): a call would pass the stamps through memory on every record.
 #[inline(always)]
 fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Out) {
     for (field, stamp) in stamps {
@@ -1293,6 +1294,7 @@ fn future_date(stamps: [(F, Option<Stamp>); 2], ctx: &Context, out: &mut impl Ou
 // ---------------------------------------------------------------------------------------
 // quirk
 
+// Inlined into `fields_rules`, as `future_date` is.
 #[inline(always)]
 fn timestamps_order(created: Option<Stamp>, updated: Option<Stamp>, out: &mut impl Out) {
     let (Some(created), Some(updated)) = (created, updated) else {

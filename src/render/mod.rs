@@ -131,9 +131,10 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// [`escape`] of a violation's text (its message or pointer). Static text, borrowed for
 /// the life of the program (a rule's constant message, a top-level field's pointer), is
-/// leadcheck's own and holds no control character: it is written as it is, not scanned,
-/// which the text output does for tens of thousands of findings a capture. Text made while
-/// checking, which may quote the payload, is escaped.
+/// leadcheck's own, with nothing [`escape`] would change (no control or bidi character):
+/// it is written as it is, not scanned, which the text output does for tens of thousands
+/// of findings a capture. Text made while checking, which may quote the payload, is
+/// escaped.
 #[allow(clippy::ptr_arg)] // the variant, borrowed or owned, is what is read
 pub fn escape_made<'a>(text: &'a Cow<'static, str>) -> Cow<'a, str> {
     match text {

@@ -88,7 +88,8 @@ pub fn write_checked_indented(
 }
 
 thread_local! {
-    /// [`write_checked_indented`]'s buffer, and the name of the last input it wrote lines of.
+    /// [`write_checked_indented`]'s buffer, and the name of the last input it wrote lines
+    /// of.
     static LINES: std::cell::RefCell<Lines> = const {
         std::cell::RefCell::new(Lines {
             lines: Vec::new(),
@@ -294,6 +295,7 @@ pub fn plural(n: u64, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[test]
     fn counts_read_naturally() {
@@ -374,8 +376,15 @@ mod tests {
             (None, Level::Error, "/a~1b/0"),
         ] {
             for (line, column) in [(1, 1), (9, 10), (1_234_567, 89), (u64::MAX, 0)] {
+                // Static pointers (a top-level field's, the root's) as the rules make them,
+                // borrowed; others made at run time.
+                let pointer: Cow<'static, str> = if pointer.contains('\u{1b}') {
+                    pointer.to_string().into()
+                } else {
+                    Cow::Borrowed(pointer)
+                };
                 let v = Violation {
-                    pointer: pointer.to_string().into(),
+                    pointer,
                     at: LineCol { line, column },
                     keyword: "k".into(),
                     message: "\"In Progess\u{9b}\" is \u{202e}spelt".to_string().into(),
@@ -446,7 +455,7 @@ mod tests {
     }
 
     /// The input's name, escaped once an input, is each record's own: records of inputs
-    /// taking turns (and of two inputs of the same name) name theirs.
+    /// taking turns name theirs.
     #[test]
     fn each_record_names_its_own_input() {
         let record = |input: &Arc<str>, line: u64| Checked {
@@ -472,9 +481,9 @@ mod tests {
         };
         let a: Arc<str> = "a\u{1b}.jsonl".into();
         let b: Arc<str> = "b.jsonl".into();
-        let also_a: Arc<str> = "a\u{1b}.jsonl".into();
+        let c: Arc<str> = "c.jsonl".into();
         let mut out = Vec::new();
-        for (input, line) in [(&a, 1), (&b, 2), (&a, 3), (&also_a, 4), (&b, 5)] {
+        for (input, line) in [(&a, 1), (&b, 2), (&a, 3), (&c, 4), (&b, 5)] {
             write_checked(&mut out, Palette::PLAIN, &record(input, line)).unwrap();
         }
         let names: Vec<&str> = std::str::from_utf8(&out)
@@ -488,7 +497,7 @@ mod tests {
                 "a\\u{1b}.jsonl",
                 "b.jsonl",
                 "a\\u{1b}.jsonl",
-                "a\\u{1b}.jsonl",
+                "c.jsonl",
                 "b.jsonl"
             ]
         );
