@@ -604,6 +604,7 @@ fn judge_line(
         },
         delivery,
     };
+    findings.clear();
     let (delivered, lint) = match &options.lint {
         Some(lint) if options.detail == Detail::Verdict && !lint.has_exceptions() => {
             // Only the verdict and the counts: no finding is written.
@@ -613,15 +614,11 @@ fn judge_line(
             return Some((checked(verdict, counts), delivery.map(place)));
         }
         Some(lint) => {
-            findings.clear();
             let delivery = lint::check_record_into(root, &lint.context, findings);
             lint.level_in_place(findings, &origin.input);
             (delivery.map(place), findings)
         }
-        None => {
-            findings.clear();
-            (None, findings)
-        }
+        None => (None, findings),
     };
     let (verdict, lint) = if valid && lint.is_empty() {
         let findings = Vec::new();
@@ -719,11 +716,7 @@ fn line_places(
     offsets: [Option<usize>; 2],
 ) -> [LineCol; 3] {
     let targets = [root, offsets[0].unwrap_or(root), offsets[1].unwrap_or(root)];
-    if flat {
-        crate::position::line_cols_of_flat(text, start, targets)
-    } else {
-        crate::position::line_cols_of(text, start, targets)
-    }
+    crate::position::line_cols_of_known(text, start, targets, flat)
 }
 
 /// Checks one record against a schema.
@@ -860,23 +853,14 @@ impl Locate for OnTape<'_> {
                 .map(|o| o.or_else(|| found.next()).unwrap_or(0))
                 .collect()
         };
-        let places = if self.flat {
-            crate::position::line_cols_flat(self.text, self.start, &offsets)
-        } else {
-            crate::position::line_cols(self.text, self.start, &offsets)
-        };
-        places
+        crate::position::line_cols_known(self.text, self.start, &offsets, self.flat)
             .into_iter()
             .map(|at| Position { at, inside: None })
             .collect()
     }
 
     fn place(&self, offset: usize) -> Option<LineCol> {
-        let [at] = if self.flat {
-            crate::position::line_cols_of_flat(self.text, self.start, [offset])
-        } else {
-            crate::position::line_cols_of(self.text, self.start, [offset])
-        };
+        let [at] = crate::position::line_cols_of_known(self.text, self.start, [offset], self.flat);
         Some(at)
     }
 }

@@ -135,35 +135,48 @@ pub fn line_cols_of<const N: usize>(
     out
 }
 
-/// [`line_cols_of`] of a line (text known to hold no line break, as a line of NDJSON the
-/// scanner split at line breaks does): its characters counted, with no search for a line
-/// break.
-pub(crate) fn line_cols_of_flat<const N: usize>(
-    line: &[u8],
+/// [`line_cols_of`], of text that is `flat` when it is known to hold no line break (a line
+/// of NDJSON the scanner split at line breaks): its characters are then counted, with no
+/// search for a line break.
+pub(crate) fn line_cols_of_known<const N: usize>(
+    text: &[u8],
     start: LineCol,
     offsets: [usize; N],
+    flat: bool,
 ) -> [LineCol; N] {
+    if !flat {
+        return line_cols_of(text, start, offsets);
+    }
     debug_assert!(
-        memchr::memchr(b'\n', line).is_none(),
-        "a line with a line break"
+        memchr::memchr(b'\n', text).is_none(),
+        "flat text with a line break"
     );
     let mut order: [usize; N] = std::array::from_fn(|i| i);
     order.sort_unstable_by_key(|&i| offsets[i]);
     let mut out = [start; N];
-    columns_into(line, start, &offsets, &order, &mut out);
+    columns_into(text, start, &offsets, &order, &mut out);
     out
 }
 
-/// [`line_cols`] of a line (see [`line_cols_of_flat`]).
-pub(crate) fn line_cols_flat(line: &[u8], start: LineCol, offsets: &[usize]) -> Vec<LineCol> {
+/// [`line_cols`], of text that is `flat` when known to hold no line break (see
+/// [`line_cols_of_known`]).
+pub(crate) fn line_cols_known(
+    text: &[u8],
+    start: LineCol,
+    offsets: &[usize],
+    flat: bool,
+) -> Vec<LineCol> {
+    if !flat {
+        return line_cols(text, start, offsets);
+    }
     debug_assert!(
-        memchr::memchr(b'\n', line).is_none(),
-        "a line with a line break"
+        memchr::memchr(b'\n', text).is_none(),
+        "flat text with a line break"
     );
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_unstable_by_key(|&i| offsets[i]);
     let mut out = vec![start; offsets.len()];
-    columns_into(line, start, offsets, &order, &mut out);
+    columns_into(text, start, offsets, &order, &mut out);
     out
 }
 
@@ -726,19 +739,19 @@ mod tests {
                         general,
                         "{text:?} {offsets:?}"
                     );
-                    if text.contains('\n') {
-                        continue;
+                    // Text with a line break is never flat; without one, either way.
+                    for flat in [false, !text.contains('\n')] {
+                        assert_eq!(
+                            line_cols_of_known(bytes, start, offsets, flat).to_vec(),
+                            general,
+                            "{text:?} {offsets:?}"
+                        );
+                        assert_eq!(
+                            line_cols_known(bytes, start, &offsets, flat),
+                            general,
+                            "{text:?} {offsets:?}"
+                        );
                     }
-                    assert_eq!(
-                        line_cols_of_flat(bytes, start, offsets).to_vec(),
-                        general,
-                        "{text:?} {offsets:?}"
-                    );
-                    assert_eq!(
-                        line_cols_flat(bytes, start, &offsets),
-                        general,
-                        "{text:?} {offsets:?}"
-                    );
                 }
             }
         }

@@ -236,14 +236,14 @@ impl Config {
     pub fn exception_indices(&self, input_path: &Path) -> Vec<usize> {
         // Piped input is in no file or directory: `None`.
         let file = (input_path != Path::new(STDIN_NAME)).then(|| normalise(&absolute(input_path)));
-        (0..self.except.len())
-            .filter(|&i| {
-                let e = &self.except[i];
-                match &file {
-                    None => e.piped,
-                    Some(input) => !e.piped && input.starts_with(&e.path),
-                }
+        self.except
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| match &file {
+                None => e.piped,
+                Some(input) => !e.piped && input.starts_with(&e.path),
             })
+            .map(|(i, _)| i)
             .collect()
     }
 
